@@ -1,0 +1,33 @@
+# Finds every external dependency and fixes the known packaging bugs of Debian 12 (docs/build.md).
+find_package(MPI 3.1 REQUIRED COMPONENTS C CXX)
+
+# Generic = the libblas.so.3/liblapack.so.3 alternatives, i.e. OpenBLAS once installed; ScaLAPACK
+# links the same ones, so both see one BLAS.
+set(BLA_VENDOR Generic)
+find_package(BLAS REQUIRED)
+find_package(LAPACK REQUIRED)
+
+# find_package(scalapack) is broken on Debian 12 (its config points to a non-existent .so).
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SCALAPACK REQUIRED IMPORTED_TARGET scalapack-openmpi)
+
+set(HDF5_PREFER_PARALLEL TRUE)
+find_package(HDF5 REQUIRED COMPONENTS C)
+if(NOT HDF5_IS_PARALLEL)
+  message(FATAL_ERROR "drfm_hpc needs a parallel (MPI) HDF5, found a serial one (${HDF5_C_LIBRARIES}). "
+                      "On Debian: apt-get install libhdf5-openmpi-dev (scripts/setup.sh does it).")
+endif()
+
+find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+find_package(tomlplusplus 3 REQUIRED)
+find_package(ZLIB REQUIRED)
+
+find_package(Kokkos 3.4 REQUIRED)
+# Debian's Kokkos::kokkos carries the non-existent include dir /usr/lib/include.
+if(Kokkos_INCLUDE_DIRS AND EXISTS "${Kokkos_INCLUDE_DIRS}/Kokkos_Core.hpp")
+  get_target_property(_drfm_kokkos_inc Kokkos::kokkos INTERFACE_INCLUDE_DIRECTORIES)
+  if(_drfm_kokkos_inc AND NOT EXISTS "${_drfm_kokkos_inc}")
+    set_target_properties(Kokkos::kokkos PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${Kokkos_INCLUDE_DIRS}")
+  endif()
+endif()
+message(STATUS "drfm: Kokkos ${Kokkos_VERSION}, devices: ${Kokkos_DEVICES}")

@@ -1,0 +1,42 @@
+#pragma once
+/// @file
+/// The matrix types every module exchanges. All local matrices are column-major (LayoutLeft) so that
+/// BLAS, LAPACK and ScaLAPACK use them in place; samples are rows (methods.md conventions).
+///
+/// `HostMatrix` lives where BLAS/ScaLAPACK/MPI/HDF5 can read it. Kernels run on `ExecSpace` over
+/// `DeviceMatrix`; on a host-only Kokkos both are the same memory and `to_device`/`to_host` are
+/// free (create_mirror_view_and_copy returns the same view). On a CUDA build they are copies made at
+/// exactly those library boundaries.
+#include <Kokkos_Core.hpp>
+
+#include <cstdint>
+
+namespace drfm {
+
+using ExecSpace = Kokkos::DefaultExecutionSpace;
+using MemSpace = ExecSpace::memory_space;
+
+using HostMatrix = Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
+using HostVector = Kokkos::View<double*, Kokkos::HostSpace>;
+using DeviceMatrix = Kokkos::View<double**, Kokkos::LayoutLeft, MemSpace>;
+using DeviceVector = Kokkos::View<double*, MemSpace>;
+
+/// A host matrix of the given shape, not zero-initialised (callers overwrite every entry).
+inline HostMatrix make_host_matrix(const std::string& label, std::int64_t rows, std::int64_t cols) {
+    return HostMatrix(Kokkos::view_alloc(label, Kokkos::WithoutInitializing),
+                      static_cast<size_t>(rows), static_cast<size_t>(cols));
+}
+
+/// Copy to the execution space's memory (no copy when host memory is already accessible there).
+template <class View>
+auto to_device(const View& v) {
+    return Kokkos::create_mirror_view_and_copy(MemSpace(), v);
+}
+
+/// Copy to host memory (no copy when the view already lives on the host).
+template <class View>
+auto to_host(const View& v) {
+    return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+}
+
+}  // namespace drfm
