@@ -1,0 +1,48 @@
+#pragma once
+/// @file
+/// The Average Gradient Outer Product of a fitted kernel predictor (methods.md §2.3), distributed
+/// over the 2D block-cyclic layout of the kernel matrix.
+///
+/// Process (r, c) of the grid holds the rows R of its block-rows and the columns C of its
+/// block-columns. For evaluation rows in chunks of b rows of R it forms the gradient weights
+/// W = w(x_R, z_C) (b×|C|) and its share of the kernel-weighted sums over its centres,
+///   H_c = (W ⊙ α_C[:, c]) Z_C   (b×d, one GEMM per output c — never an n×c×d tensor),
+///   Q   = W α_C                 (b×c),
+/// sums the shares along its process row (one MPI_Reduce per chunk, roots rotating over the row so
+/// every process turns an equal share of chunks into gradients), and the root forms
+///   G_c = s (H_c − Q[:, c] ⊙ X_b),   AGOP_raw += Σ_c G_cᵀ G_c   (SYRK).
+/// One Allreduce of d×d over all ranks finishes: AGOP = AGOP_raw / n.
+/// Memory per process O(b·|C| + b·c·d + d²). Flops 2n²cd/P for the centre term (the dominant one).
+///
+/// Points are in the coordinates of the kernel (x S with S = M^{1/2} of the kernel's M, see
+/// kernel_function.hpp); the result is the AGOP in those coordinates, Â. The caller maps it back with
+/// AGOP = S Â S (because M (z − x) = S (ẑ − x̂)).
+#include "drfm/config/config.hpp"
+#include "drfm/core/views.hpp"
+#include "drfm/kernel/kernel_block.hpp"
+#include "drfm/mpi/comm.hpp"
+
+namespace drfm::agop {
+
+struct AgopInput {
+    HostMatrix rows;            ///< points of my block-rows R (|R|×d), kernel coordinates
+    kernel::GlobalIds row_ids;  ///< their global sample indices
+    HostMatrix cols;            ///< points of my block-columns C (|C|×d)
+    kernel::GlobalIds col_ids;
+    HostMatrix alpha;           ///< all n×c ridge coefficients, replicated
+    std::int64_t n = 0;         ///< number of training samples
+};
+
+struct AgopOptions {
+    config::AgopKind kind = config::AgopKind::full;  ///< diag: only the diagonal (d×1 result)
+    bool centering = false;  ///< per-output centering over all n points (methods.md §2.3, §8.10)
+    std::int64_t chunk_rows = 256;  ///< b
+};
+
+/// Returns Â (d×d, or d×1 for the diagonal), identical on every rank.
+/// @pre row_comm holds exactly the processes sharing my block-rows (same R), ordered by column;
+///      comm holds all processes of the grid.
+HostMatrix agop(const kernel::KernelFunction& kf, const AgopInput& in, const AgopOptions& opt,
+                const mpi::Comm& row_comm, const mpi::Comm& comm);
+
+}  // namespace drfm::agop

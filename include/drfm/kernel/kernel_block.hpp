@@ -1,0 +1,34 @@
+#pragma once
+/// @file
+/// One rectangular block of a kernel matrix between row points A (rows of a_rows) and column points
+/// B: squared distances by one GEMM, ‖a‖² + ‖b‖² − 2 a·b clamped at 0, then an element-wise Kokkos
+/// kernel. Pairs with equal global index are the same sample: their distance is exactly 0 (the
+/// kernel diagonal is exactly k(x, x) = 1 and the gradient self term is excluded, methods.md §2.3).
+#include "drfm/core/views.hpp"
+#include "drfm/kernel/kernel_function.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace drfm::kernel {
+
+/// What an element of the block holds.
+enum class BlockValue {
+    kernel,           ///< k(a_i, b_j)
+    gradient_weight,  ///< w(a_i, b_j) of KernelFunction::gradient_weight, 0 for the self pair
+};
+
+/// Global sample indices of the rows (or columns) of a block, for the exact-diagonal rule.
+using GlobalIds = std::vector<std::int64_t>;
+
+/// Row squared norms of a host matrix.
+HostVector squared_row_norms(const HostMatrix& points);
+
+/// out(i, j) = value of (a_rows(i,:), b_rows(j,:)); out is |A|×|B|.
+/// Cost: 2·|A|·|B|·d flops (GEMM) + |A|·|B| element-wise.
+/// @pre a_rows.extent(1) == b_rows.extent(1), out is a_rows.extent(0) × b_rows.extent(0)
+void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a_rows,
+                  const HostVector& a_norms, const GlobalIds& a_ids, const HostMatrix& b_rows,
+                  const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out);
+
+}  // namespace drfm::kernel

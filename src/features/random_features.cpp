@@ -1,0 +1,67 @@
+#include "drfm/features/random_features.hpp"
+
+#include "drfm/core/blas.hpp"
+#include "drfm/core/random.hpp"
+
+#include <cmath>
+
+namespace drfm::features {
+
+FeatureWeights make_weights(const config::ModelConfig& model, int layer, std::int64_t d) {
+    FeatureWeights out;
+    out.map = model.features;
+    const bool cosine = model.features == config::FeatureMap::cosine;
+    const std::int64_t width = cosine ? d : model.width;
+    DeviceMatrix w(Kokkos::view_alloc("drfm::features::weights", Kokkos::WithoutInitializing), width, d);
+    DeviceVector phase("drfm::features::phase", cosine ? width : 0);
+    const std::uint64_t seed = model.seed;
+    const std::uint32_t l = static_cast<std::uint32_t>(layer);
+    const double bound = 1.0 / std::sqrt(static_cast<double>(d)), gamma = model.rff_gamma;
+    Kokkos::parallel_for(
+        "drfm::features::make_weights",
+        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2, Kokkos::Iterate::Left>>({0, 0}, {width, d}),
+        KOKKOS_LAMBDA(const std::int64_t a, const std::int64_t b) {
+            w(a, b) = cosine ? random::cauchy(seed, random::fourier_freqs, l, a, b, gamma)
+                             : random::uniform(seed, random::relu_weights, l, a, b, -bound, bound);
+            if (cosine && b == 0)
+                phase(a) = random::uniform(seed, random::fourier_phases, l, a, 0, 0.0, 6.283185307179586);
+        });
+    out.w = to_host(w);
+    out.phase = to_host(phase);
+    return out;
+}
+
+HostMatrix apply(const FeatureWeights& weights, const HostMatrix& rows) {
+    const std::int64_t n = rows.extent(0), width = weights.w.extent(0);
+    HostMatrix out = make_host_matrix("drfm::features::phi", n, width);
+    blas::gemm(blas::Op::none, blas::Op::transpose, 1.0, rows, weights.w, 0.0, out);
+    auto o = to_device(out);
+    auto phase = to_device(weights.phase);
+    const bool cosine = weights.map == config::FeatureMap::cosine;
+    const double amplitude = std::sqrt(2.0 / static_cast<double>(width));
+    Kokkos::parallel_for(
+        "drfm::features::activation",
+        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2, Kokkos::Iterate::Left>>({0, 0}, {n, width}),
+        KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t a) {
+            o(i, a) = cosine ? amplitude * Kokkos::Experimental::cos(o(i, a) + phase(a))
+                             : (o(i, a) > 0.0 ? o(i, a) : 0.0);
+        });
+    Kokkos::deep_copy(out, o);
+    return out;
+}
+
+void normalise_rows(const HostMatrix& rows) {
+    auto x = to_device(rows);
+    const std::int64_t d = rows.extent(1);
+    Kokkos::parallel_for(
+        "drfm::features::normalise_rows", Kokkos::RangePolicy<ExecSpace>(0, rows.extent(0)),
+        KOKKOS_LAMBDA(const std::int64_t i) {
+            double s = 0.0;
+            for (std::int64_t j = 0; j < d; ++j) s += x(i, j) * x(i, j);
+            const double inv = s > 0.0 ? 1.0 / Kokkos::Experimental::sqrt(s) : 0.0;
+            for (std::int64_t j = 0; j < d; ++j) x(i, j) *= inv;
+        });
+    Kokkos::deep_copy(rows, x);
+}
+
+}  // namespace drfm::features
