@@ -1,0 +1,35 @@
+#pragma once
+/// @file
+/// Typed, checked wrappers of the distributed BLAS-3 and solvers drfm uses. All are collective
+/// over the matrices' grid; shapes are checked before the call (same error on every rank) and
+/// ScaLAPACK's info is agreed over the grid, so every rank throws the same error together or none
+/// does.
+#include "drfm/dist/dist_matrix.hpp"
+#include "drfm/dist/scalapack_types.hpp"
+
+namespace drfm::dist {
+
+/// C ← alpha·op(A)·op(B) + beta·C (pdgemm), op(A) m×k, op(B) k×n, C m×n.
+/// @throws Error when the shapes do not conform or the matrices live on different grids.
+void gemm(Trans trans_a, Trans trans_b, double alpha, const DistMatrix& a, const DistMatrix& b,
+          double beta, DistMatrix& c);
+
+/// Solves A·X = B for symmetric positive definite A (pdpotrf + pdpotrs on the lower triangle).
+/// A (n×n, square blocks) is overwritten by its Cholesky factor; B (n×r, same row blocks) by X.
+/// @throws NumericalError (collective) when the leading minor of order k is not positive definite.
+void cholesky_solve(DistMatrix& a, DistMatrix& b);
+
+/// Solves A·X = B for general square A (pdgetrf + pdgetrs, partial pivoting).
+/// A is overwritten by its LU factors; B (n×r, same row blocks) by X.
+/// @throws NumericalError (collective) when U(k,k) is exactly zero (A singular).
+void lu_solve(DistMatrix& a, DistMatrix& b);
+
+/// ‖A‖ in the given norm (pdlange); the same value on every rank.
+double norm(Norm kind, const DistMatrix& a);
+
+/// Copies `source` into `target` of the same global shape, which may use other blocks or another
+/// grid over the same ranks (pdgemr2d).
+/// @throws Error when the shapes differ or the grids are not over the same ranks.
+void redistribute(const DistMatrix& source, DistMatrix& target);
+
+}  // namespace drfm::dist

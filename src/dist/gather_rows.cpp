@@ -1,0 +1,114 @@
+#include "drfm/dist/gather_rows.hpp"
+
+namespace drfm::dist {
+namespace {
+
+// A committed MPI datatype for one row of `width` doubles, freed on scope exit.
+class RowType {
+public:
+    explicit RowType(std::int64_t width) {
+        DRFM_MPI(MPI_Type_contiguous(mpi::to_mpi_count(width, "gather_rows row width"),
+                                     MPI_DOUBLE, &type_));
+        DRFM_MPI(MPI_Type_commit(&type_));
+    }
+    ~RowType() { MPI_Type_free(&type_); }
+    RowType(const RowType&) = delete;
+    RowType& operator=(const RowType&) = delete;
+    MPI_Datatype get() const noexcept { return type_; }
+
+private:
+    MPI_Datatype type_ = MPI_DATATYPE_NULL;
+};
+
+// Per-rank counts as MPI ints and their exclusive prefix sums as displacements, both checked.
+struct Layout {
+    std::vector<int> counts;
+    std::vector<int> displs;
+    std::int64_t total = 0;
+};
+
+Layout make_layout(const std::vector<std::int64_t>& counts, const char* what) {
+    Layout layout;
+    for (std::int64_t count : counts) {
+        layout.counts.push_back(mpi::to_mpi_count(count, what));
+        layout.displs.push_back(mpi::to_mpi_count(layout.total, what));
+        layout.total += count;
+    }
+    return layout;
+}
+
+void check_arguments(const mpi::Comm& comm, const RowPartition& rows, const HostMatrix& local,
+                     const std::vector<std::int64_t>& wanted) {
+    mpi::collective(comm, [&] {
+        DRFM_CHECK(rows.parts() == comm.size(), Error, "gather_rows: the row partition has ",
+                   rows.parts(), " parts for ", comm.size(), " ranks");
+        DRFM_CHECK(static_cast<std::int64_t>(local.extent(0)) == rows.count(comm.rank()), Error,
+                   "gather_rows: rank ", comm.rank(), " holds ", local.extent(0),
+                   " rows, its part of the partition has ", rows.count(comm.rank()));
+        for (std::int64_t g : wanted) {
+            DRFM_CHECK(g >= 0 && g < rows.size(), Error, "gather_rows: rank ", comm.rank(),
+                       " asked for row ", g, " of a matrix with rows 0..", rows.size() - 1);
+        }
+    });
+    auto width = static_cast<std::int64_t>(local.extent(1));
+    if (comm.min(width) != comm.max(width)) {
+        throw collective(Error("gather_rows: the local blocks have different column counts",
+                               __FILE__, __LINE__));
+    }
+}
+
+}  // namespace
+
+HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const HostMatrix& local,
+                       const std::vector<std::int64_t>& wanted) {
+    check_arguments(comm, rows, local, wanted);
+    const auto width = static_cast<std::int64_t>(local.extent(1));
+    const auto n_wanted = static_cast<std::int64_t>(wanted.size());
+    HostMatrix result = make_host_matrix("drfm::dist::gather_rows", n_wanted, width);
+    if (width == 0) return result;  // same on every rank (checked above)
+
+    // Requests grouped by owner (a counting sort keeps their order within an owner); slot[t] is
+    // where the answer to wanted[t] will arrive.
+    const int p = comm.size();
+    std::vector<std::int64_t> send_counts(static_cast<size_t>(p), 0);
+    for (std::int64_t g : wanted) ++send_counts[static_cast<size_t>(rows.owner(g))];
+    std::vector<std::int64_t> next(static_cast<size_t>(p), 0);
+    for (int r = 1; r < p; ++r) next[r] = next[r - 1] + send_counts[r - 1];
+    std::vector<std::int64_t> requests(wanted.size());
+    std::vector<std::int64_t> slot(wanted.size());
+    for (size_t t = 0; t < wanted.size(); ++t) {
+        std::int64_t pos = next[static_cast<size_t>(rows.owner(wanted[t]))]++;
+        requests[static_cast<size_t>(pos)] = wanted[t];
+        slot[t] = pos;
+    }
+
+    std::vector<std::int64_t> recv_counts(static_cast<size_t>(p), 0);
+    DRFM_MPI(MPI_Alltoall(send_counts.data(), 1, MPI_INT64_T, recv_counts.data(), 1, MPI_INT64_T,
+                          comm.get()));
+    Layout mine = make_layout(send_counts, "gather_rows: rows asked of one rank");
+    Layout theirs = make_layout(recv_counts, "gather_rows: rows asked by one rank");
+    std::vector<std::int64_t> asked(static_cast<size_t>(theirs.total));
+    DRFM_MPI(MPI_Alltoallv(requests.data(), mine.counts.data(), mine.displs.data(), MPI_INT64_T,
+                           asked.data(), theirs.counts.data(), theirs.displs.data(), MPI_INT64_T,
+                           comm.get()));
+
+    // Answer with the asked rows, each packed contiguously.
+    const std::int64_t first = rows.begin(comm.rank());
+    std::vector<double> packed(static_cast<size_t>(theirs.total * width));
+    for (std::int64_t q = 0; q < theirs.total; ++q) {
+        std::int64_t i = asked[static_cast<size_t>(q)] - first;
+        for (std::int64_t c = 0; c < width; ++c) packed[q * width + c] = local(i, c);
+    }
+    std::vector<double> received(static_cast<size_t>(mine.total * width));
+    RowType row(width);
+    DRFM_MPI(MPI_Alltoallv(packed.data(), theirs.counts.data(), theirs.displs.data(), row.get(),
+                           received.data(), mine.counts.data(), mine.displs.data(), row.get(),
+                           comm.get()));
+
+    for (size_t t = 0; t < wanted.size(); ++t) {
+        for (std::int64_t c = 0; c < width; ++c) result(t, c) = received[slot[t] * width + c];
+    }
+    return result;
+}
+
+}  // namespace drfm::dist

@@ -1,0 +1,113 @@
+#include "drfm/dist/linalg.hpp"
+
+#include "drfm/dist/scalapack_fwd.hpp"
+#include "scalapack_checks.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace drfm::dist {
+namespace {
+
+constexpr int one = 1;  // ScaLAPACK's 1-based (ia, ja) of a whole matrix
+
+// Rows × columns of op(X).
+GlobalSize op_size(Trans trans, const DistMatrix& x) {
+    return trans == Trans::none ? x.size() : GlobalSize{x.cols(), x.rows()};
+}
+
+}  // namespace
+
+void gemm(Trans trans_a, Trans trans_b, double alpha, const DistMatrix& a, const DistMatrix& b,
+          double beta, DistMatrix& c) {
+    detail::require_same_grid(a, b, "gemm");
+    detail::require_same_grid(a, c, "gemm");
+    GlobalSize op_a = op_size(trans_a, a);
+    GlobalSize op_b = op_size(trans_b, b);
+    DRFM_CHECK(op_a.cols == op_b.rows && c.rows() == op_a.rows && c.cols() == op_b.cols, Error,
+               "gemm: op(A) is ", op_a.rows, "x", op_a.cols, ", op(B) ", op_b.rows, "x",
+               op_b.cols, ", C ", c.rows(), "x", c.cols(), ": shapes do not conform");
+    int m = to_blas_int(op_a.rows, "gemm m");
+    int n = to_blas_int(op_b.cols, "gemm n");
+    int k = to_blas_int(op_a.cols, "gemm k");
+    char ta = to_char(trans_a);
+    char tb = to_char(trans_b);
+    // pdgemm has no info: PBLAS only prints argument errors, hence the checks above.
+    pdgemm_(&ta, &tb, &m, &n, &k, &alpha, a.data(), &one, &one, a.desc().data(), b.data(), &one,
+            &one, b.desc().data(), &beta, c.data(), &one, &one, c.desc().data(), 1, 1);
+}
+
+void cholesky_solve(DistMatrix& a, DistMatrix& b) {
+    detail::require_square(a, "cholesky_solve");
+    detail::require_rhs(a, b, "cholesky_solve");
+    int n = to_blas_int(a.rows(), "cholesky_solve n");
+    int nrhs = to_blas_int(b.cols(), "cholesky_solve nrhs");
+    char uplo = to_char(Uplo::lower);
+    int info = 0;
+    pdpotrf_(&uplo, &n, a.data(), &one, &one, a.desc().data(), &info, 1);
+    info = detail::agreed_info(a.grid(), "pdpotrf", info);
+    if (info > 0) {
+        throw collective(NumericalError(
+            drfm::detail::concat("pdpotrf: the leading minor of order ", info, " of the ", n, "x",
+                                 n, " matrix is not positive definite, so it is not symmetric "
+                                 "positive definite (for a kernel system, a larger ridge "
+                                 "model.ridge makes it so)"),
+            __FILE__, __LINE__));
+    }
+    pdpotrs_(&uplo, &n, &nrhs, a.data(), &one, &one, a.desc().data(), b.data(), &one, &one,
+             b.desc().data(), &info, 1);
+    detail::agreed_info(a.grid(), "pdpotrs", info);  // pdpotrs fails on arguments only
+}
+
+void lu_solve(DistMatrix& a, DistMatrix& b) {
+    detail::require_square(a, "lu_solve");
+    detail::require_rhs(a, b, "lu_solve");
+    int n = to_blas_int(a.rows(), "lu_solve n");
+    int nrhs = to_blas_int(b.cols(), "lu_solve nrhs");
+    // pdgetrf: LOCr(M_A) + MB_A pivot entries.
+    std::vector<int> ipiv(static_cast<size_t>(a.distribution().local_rows() + a.desc().mb()));
+    int info = 0;
+    pdgetrf_(&n, &n, a.data(), &one, &one, a.desc().data(), ipiv.data(), &info);
+    info = detail::agreed_info(a.grid(), "pdgetrf", info);
+    if (info > 0) {
+        throw collective(NumericalError(
+            drfm::detail::concat("pdgetrf: U(", info, ",", info, ") is exactly zero, the ", n,
+                                 "x", n, " matrix is singular and the system has no unique "
+                                 "solution (for a kernel system, use a positive ridge "
+                                 "model.ridge)"),
+            __FILE__, __LINE__));
+    }
+    char trans = to_char(Trans::none);
+    pdgetrs_(&trans, &n, &nrhs, a.data(), &one, &one, a.desc().data(), ipiv.data(), b.data(),
+             &one, &one, b.desc().data(), &info, 1);
+    detail::agreed_info(a.grid(), "pdgetrs", info);  // pdgetrs fails on arguments only
+}
+
+double norm(Norm kind, const DistMatrix& a) {
+    int m = to_blas_int(a.rows(), "norm m");
+    int n = to_blas_int(a.cols(), "norm n");
+    // Work: LOCc(n) for the one-norm, LOCr(m) for the inf-norm, unused otherwise.
+    const Distribution& d = a.distribution();
+    std::vector<double> work(static_cast<size_t>(std::max<std::int64_t>(
+        {d.local_rows(), d.local_cols(), std::int64_t{1}})));
+    char c = to_char(kind);
+    return pdlange_(&c, &m, &n, a.data(), &one, &one, a.desc().data(), work.data(), 1);
+}
+
+void redistribute(const DistMatrix& source, DistMatrix& target) {
+    DRFM_CHECK(source.rows() == target.rows() && source.cols() == target.cols(), Error,
+               "redistribute: source is ", source.rows(), "x", source.cols(), ", target ",
+               target.rows(), "x", target.cols());
+    int relation = MPI_UNEQUAL;
+    DRFM_MPI(MPI_Comm_compare(source.grid().comm().get(), target.grid().comm().get(), &relation));
+    // pdgemr2d needs a context spanning both grids: the source grid's, when both have its ranks.
+    DRFM_CHECK(relation == MPI_IDENT || relation == MPI_CONGRUENT, Error,
+               "redistribute: the two grids are not over the same ranks in the same order");
+    int m = to_blas_int(source.rows(), "redistribute m");
+    int n = to_blas_int(source.cols(), "redistribute n");
+    int context = source.grid().context();
+    pdgemr2d_(&m, &n, source.data(), &one, &one, source.desc().data(), target.data(), &one, &one,
+              target.desc().data(), &context);
+}
+
+}  // namespace drfm::dist
