@@ -2,6 +2,7 @@
 /// @file
 /// The typed, validated configuration of one drfm_hpc invocation (docs/input.md is the schema).
 /// Plain structs per TOML section; choices are enums; every field has its documented default.
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -71,12 +72,18 @@ struct AnalysisConfig {
     int gram_tile = 256;                  ///< Gram pictures: tile size (block-averaged)
 };
 
+struct RunConfig {
+    std::chrono::seconds walltime{0};          ///< wall-time budget of the job; 0: none
+    std::chrono::seconds walltime_margin{120}; ///< kept in reserve to write results and state
+};
+
 struct Config {
     DataConfig data;
     ModelConfig model;
     OutputConfig output;
     ParallelConfig parallel;
     AnalysisConfig analysis;
+    RunConfig run;
     std::string source_file;              ///< the TOML file it came from
     std::string resolved_toml;            ///< every key with its effective value (defaults filled)
 };
