@@ -11,7 +11,7 @@ packages=(
   libeigen3-dev libtomlplusplus-dev libtrilinos-kokkos-dev
   zlib1g-dev libgtest-dev
   dataset-fashion-mnist
-  python3 python3-numpy python3-h5py python3-matplotlib
+  python3 python3-numpy python3-h5py python3-matplotlib python3-xarray python3-h5netcdf
 )
 if [[ "${1:-}" == "--with-slurm" ]]; then
   packages+=(slurmctld slurmd slurm-client munge)

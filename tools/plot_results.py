@@ -1,0 +1,191 @@
+#!/usr/bin/python3
+"""Plots one run of a drfm_hpc results file (layout: docs/results.md) as PNG files.
+
+    plot_results.py results.h5 [--run 0] [--layers 1,3,7] [--out DIR] [--centering uncentred]
+
+Writes, for the chosen run,
+  <stem>_run<r>_nc.png       NC1 and NC2 against the layer (log y) for X, M^1/2 X, Phi(M^1/2 X)
+  <stem>_run<r>_spectra.png  eigenvalues rho_k of each representation, one line per layer
+  <stem>_run<r>_pi.png       cumulative utility Pi(k) and quality Pi*(k), one line per layer
+  <stem>_run<r>_gram.png     block-averaged Gram tiles at the chosen layers (viridis, -1..1)
+and prints each path. --layers picks the layers of the spectra, Pi and Gram figures (default:
+all layers for the curves, at most five spread over the depth for the Gram tiles).
+Needs only Debian's python3-numpy, python3-h5py and python3-matplotlib.
+"""
+import argparse
+import os
+import sys
+
+import h5py
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
+import numpy as np  # noqa: E402
+
+# How the paper's legends name the representations.
+REPR_LABELS = {"X": r"$X$", "MX": r"$M^{1/2}X$", "PhiMX": r"$\Phi(M^{1/2}X)$"}
+STATUS_NAMES = {0: "pending", 1: "done", 2: "failed"}
+
+
+def labels(dataset):
+    """String coordinates (fixed-length UTF-8) as a list of str."""
+    return [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in dataset[()]]
+
+
+def parse_layers(text, depth):
+    try:
+        layers = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise SystemExit(f"--layers: expected numbers like 1,3,7, got '{text}'")
+    bad = [layer for layer in layers if not 1 <= layer <= depth]
+    if bad or not layers:
+        raise SystemExit(f"--layers: layers are 1..{depth}, got '{text}'")
+    return layers
+
+
+def default_gram_layers(depth, count=5):
+    return sorted(set(np.linspace(1, depth, num=min(count, depth)).round().astype(int).tolist()))
+
+
+def layer_colours(layers, depth):
+    cmap = plt.get_cmap("viridis")
+    return {layer: cmap((layer - 1) / max(depth - 1, 1)) for layer in layers}
+
+
+def add_layer_colourbar(fig, axes, depth):
+    norm = matplotlib.colors.Normalize(vmin=1, vmax=max(depth, 2))
+    mappable = matplotlib.cm.ScalarMappable(norm=norm, cmap="viridis")
+    fig.colorbar(mappable, ax=axes, label="layer")
+
+
+def log_y_if_possible(ax, values):
+    """Log y-axis, unless nothing positive is there to show (matplotlib would fail)."""
+    values = np.asarray(values)
+    if (np.isfinite(values) & (values > 0)).any():
+        ax.set_yscale("log")
+
+
+def mark_missing(ax, values):
+    """Says so on the panel when nothing was computed (all NaN)."""
+    if not np.isfinite(values).any():
+        ax.text(0.5, 0.5, "not computed", transform=ax.transAxes, ha="center", va="center",
+                color="grey")
+
+
+def save(fig, path):
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    print(path)
+
+
+def plot_nc(f, run, prefix):
+    layer = f["metrics/layer"][()]
+    reprs = labels(f["metrics/repr"])
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
+    for ax, name, title in ((axes[0], "nc1", "NC1  tr(Σ_W)/tr(Σ_B)"),
+                            (axes[1], "nc2", "NC2  mean (G − E)²")):
+        values = f["metrics/" + name][run]  # [layer, repr]
+        for i, r in enumerate(reprs):
+            ax.plot(layer, values[:, i], marker="o", label=REPR_LABELS.get(r, r))
+        log_y_if_possible(ax, values)
+        ax.set_xlabel("layer")
+        ax.set_title(title)
+        ax.set_xticks(layer)
+        mark_missing(ax, values)
+        ax.legend()
+    save(fig, f"{prefix}_nc.png")
+
+
+def plot_curves(f, run, layers, centering, prefix):
+    """rho_k per representation (one figure), then Pi and Pi* per representation."""
+    depth = f["metrics/layer"].shape[0]
+    reprs = labels(f["spectra/repr"])
+    c = labels(f["spectra/centering"]).index(centering)
+    k = f["spectra/k"][()]
+    colours = layer_colours(layers, depth)
+
+    fig, axes = plt.subplots(1, len(reprs), figsize=(4 * len(reprs), 3.6), squeeze=False,
+                             constrained_layout=True)
+    rho = f["spectra/rho"][run]  # [layer, repr, centering, k]
+    for i, r in enumerate(reprs):
+        ax = axes[0, i]
+        for layer in layers:
+            ax.plot(k, rho[layer - 1, i, c], color=colours[layer])
+        log_y_if_possible(ax, rho[:, i, c])
+        ax.set_xlabel("k")
+        ax.set_title(f"ρ_k of {REPR_LABELS.get(r, r)} ({centering})")
+        mark_missing(ax, rho[:, i, c])
+    add_layer_colourbar(fig, axes, depth)
+    save(fig, f"{prefix}_spectra.png")
+
+    fig, axes = plt.subplots(2, len(reprs), figsize=(4 * len(reprs), 6.5), squeeze=False,
+                             constrained_layout=True)
+    for row, (name, title) in enumerate((("pi", "Π(k) utility"), ("pi_star", "Π*(k) quality"))):
+        values = f["spectra/" + name][run]
+        for i, r in enumerate(reprs):
+            ax = axes[row, i]
+            for layer in layers:
+                ax.plot(k, values[layer - 1, i, c], color=colours[layer])
+            ax.set_ylim(0, 1.05)
+            ax.set_xlim(1, max(k[-1], 2) if len(k) else 2)
+            ax.set_xscale("log")
+            ax.set_xlabel("k")
+            ax.set_title(f"{title}, {REPR_LABELS.get(r, r)}")
+            mark_missing(ax, values[:, i, c])
+    add_layer_colourbar(fig, axes, depth)
+    save(fig, f"{prefix}_pi.png")
+
+
+def plot_gram(f, run, layers, prefix):
+    reprs = labels(f["pictures/repr"])
+    gram = f["pictures/gram"]
+    fig, axes = plt.subplots(len(layers), len(reprs), figsize=(3.2 * len(reprs), 3 * len(layers)),
+                             squeeze=False, constrained_layout=True)
+    image = None
+    for row, layer in enumerate(layers):
+        for i, r in enumerate(reprs):
+            ax = axes[row, i]
+            tile = gram[run, layer - 1, i]
+            image = ax.imshow(tile, cmap="viridis", vmin=-1.0, vmax=1.0, interpolation="nearest")
+            ax.set_title(f"layer {layer}, {REPR_LABELS.get(r, r)}")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            mark_missing(ax, tile)
+    fig.colorbar(image, ax=axes, label="inner product")
+    save(fig, f"{prefix}_gram.png")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("file", help="results file written by drfm_hpc")
+    parser.add_argument("--run", type=int, default=0, help="run index (default 0)")
+    parser.add_argument("--layers", help="comma-separated layers, e.g. 1,3,7")
+    parser.add_argument("--out", default=".", help="output folder (created if missing)")
+    parser.add_argument("--centering", default="uncentred", choices=["uncentred", "centred"],
+                        help="which feature spectra to plot (default uncentred)")
+    args = parser.parse_args(argv)
+
+    with h5py.File(args.file, "r") as f:
+        runs = f["runs/run"].shape[0]
+        depth = f["metrics/layer"].shape[0]
+        if not 0 <= args.run < runs:
+            parser.error(f"--run: the file has runs 0..{runs - 1}")
+        status = int(f["runs/status"][args.run])
+        if status != 1:
+            print(f"warning: run {args.run} has status {STATUS_NAMES.get(status, status)}; "
+                  "missing values show as gaps", file=sys.stderr)
+        chosen = parse_layers(args.layers, depth) if args.layers else None
+        curve_layers = chosen or list(range(1, depth + 1))
+        gram_layers = chosen or default_gram_layers(depth)
+
+        os.makedirs(args.out, exist_ok=True)
+        stem = os.path.splitext(os.path.basename(args.file))[0]
+        prefix = os.path.join(args.out, f"{stem}_run{args.run}")
+        plot_nc(f, args.run, prefix)
+        plot_curves(f, args.run, curve_layers, args.centering, prefix)
+        plot_gram(f, args.run, gram_layers, prefix)
+
+
+if __name__ == "__main__":
+    main()
