@@ -91,16 +91,18 @@ void reduce_to_root(const HostMatrix& sums, int root, const mpi::Comm& row_comm)
 
 HostMatrix agop(const kernel::KernelFunction& kf, const AgopInput& in, const AgopOptions& opt,
                 const mpi::Comm& row_comm, const mpi::Comm& comm) {
-    const std::int64_t d = in.rows.extent(1), nr = in.rows.extent(0), nc = in.cols.extent(0);
+    const HostMatrix& rows = in.points.rows;
+    const HostMatrix& cols = in.points.cols;
+    const std::int64_t d = rows.extent(1), nr = rows.extent(0), nc = cols.extent(0);
     const int outputs = static_cast<int>(in.alpha.extent(1));
     const bool diag = opt.kind == config::AgopKind::diag;
-    DRFM_CHECK(nc == 0 || static_cast<std::int64_t>(in.cols.extent(1)) == d, Error,
+    DRFM_CHECK(nc == 0 || static_cast<std::int64_t>(cols.extent(1)) == d, Error,
                "agop: row and column points differ in dimension");
     const std::int64_t b = std::max<std::int64_t>(1, std::min(opt.chunk_rows, nr));
     const std::int64_t sum_cols = static_cast<std::int64_t>(outputs) * (d + 1);
 
-    const HostMatrix alpha_cols = alpha_of(in.alpha, in.col_ids);
-    const HostVector col_norms = kernel::squared_row_norms(in.cols);
+    const HostMatrix alpha_cols = alpha_of(in.alpha, in.points.col_ids);
+    const HostVector col_norms = kernel::squared_row_norms(cols);
     const double scale = kf.gradient_scale();
     ChunkScratch scratch(b, nc, d, sum_cols);
     HostMatrix acc("drfm::agop::accumulated", d, diag ? 1 : d);  // upper triangle when full
@@ -110,18 +112,18 @@ HostMatrix agop(const kernel::KernelFunction& kf, const AgopInput& in, const Ago
     for (std::int64_t chunk = 0; chunk < chunks; ++chunk) {
         const std::int64_t row0 = chunk * b, nb = std::min(b, nr - row0);
         const HostMatrix points = scratch.points(nb);
-        Kokkos::deep_copy(points, Kokkos::subview(in.rows, std::make_pair(row0, row0 + nb), Kokkos::ALL));
-        const kernel::GlobalIds ids(in.row_ids.begin() + row0, in.row_ids.begin() + row0 + nb);
+        Kokkos::deep_copy(points, Kokkos::subview(rows, std::make_pair(row0, row0 + nb), Kokkos::ALL));
+        const kernel::GlobalIds ids(in.points.row_ids.begin() + row0, in.points.row_ids.begin() + row0 + nb);
 
         const HostMatrix weights = scratch.weights(nb), scaled = scratch.scaled(nb);
         const HostMatrix sums = scratch.sums(nb);
         kernel::kernel_block(kf, kernel::BlockValue::gradient_weight, points,
-                             kernel::squared_row_norms(points), ids, in.cols, col_norms, in.col_ids,
+                             kernel::squared_row_norms(points), ids, cols, col_norms, in.points.col_ids,
                              weights);
         const blas::MatRef sums_ref(sums);
         for (int c = 0; c < outputs; ++c) {
             scale_columns(weights, alpha_cols, c, scaled);
-            blas::gemm(blas::Op::none, blas::Op::none, 1.0, scaled, in.cols, 0.0,
+            blas::gemm(blas::Op::none, blas::Op::none, 1.0, scaled, cols, 0.0,
                        sums_ref.block(0, nb, c * d, d));
         }
         blas::gemm(blas::Op::none, blas::Op::none, 1.0, weights, alpha_cols, 0.0,

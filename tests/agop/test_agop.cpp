@@ -99,10 +99,10 @@ TEST(AgopTest, RowDistributedEqualsFiniteDifferencesAtNonCentrePoints) {
     for (const Case& cs : cases) {
         agop::AgopInput in;
         HostMatrix s_host = to_host_rows(s, 0, d);
-        in.rows = agop::transform(to_host_rows(x, part.begin(comm.rank()), part.count(comm.rank())), s_host);
-        in.row_ids = ids(part.begin(comm.rank()), part.count(comm.rank()), 1000);  // never a centre
-        in.cols = agop::transform(to_host_rows(z, 0, n), s_host);
-        in.col_ids = ids(0, n);
+        in.points.rows = agop::transform(to_host_rows(x, part.begin(comm.rank()), part.count(comm.rank())), s_host);
+        in.points.row_ids = ids(part.begin(comm.rank()), part.count(comm.rank()), 1000);  // never a centre
+        in.points.cols = agop::transform(to_host_rows(z, 0, n), s_host);
+        in.points.col_ids = ids(0, n);
         in.alpha = to_host_rows(alpha, 0, n);
         in.n = m;
 
@@ -123,10 +123,10 @@ TEST(AgopTest, ColumnDistributedEqualsClosedFormWithSelfTermExcluded) {
     RowPartition part(n, comm.size());
     for (const Case& cs : cases) {
         agop::AgopInput in;
-        in.rows = to_host_rows(z, 0, n);
-        in.row_ids = ids(0, n);
-        in.cols = to_host_rows(z, part.begin(comm.rank()), part.count(comm.rank()));
-        in.col_ids = ids(part.begin(comm.rank()), part.count(comm.rank()));
+        in.points.rows = to_host_rows(z, 0, n);
+        in.points.row_ids = ids(0, n);
+        in.points.cols = to_host_rows(z, part.begin(comm.rank()), part.count(comm.rank()));
+        in.points.col_ids = ids(part.begin(comm.rank()), part.count(comm.rank()));
         in.alpha = to_host_rows(alpha, 0, n);
         in.n = n;
         auto none = comm.split(0, comm.rank());
@@ -145,10 +145,10 @@ TEST(AgopTest, DiagonalAndCenteredVariantsMatchTheirDefinitions) {
     const kernel::KernelFunction kf{1.0, 2.0};
     RowPartition part(n, comm.size());
     agop::AgopInput in;
-    in.rows = to_host_rows(z, part.begin(comm.rank()), part.count(comm.rank()));
-    in.row_ids = ids(part.begin(comm.rank()), part.count(comm.rank()));
-    in.cols = to_host_rows(z, 0, n);
-    in.col_ids = ids(0, n);
+    in.points.rows = to_host_rows(z, part.begin(comm.rank()), part.count(comm.rank()));
+    in.points.row_ids = ids(part.begin(comm.rank()), part.count(comm.rank()));
+    in.points.cols = to_host_rows(z, 0, n);
+    in.points.col_ids = ids(0, n);
     in.alpha = to_host_rows(alpha, 0, n);
     in.n = n;
 

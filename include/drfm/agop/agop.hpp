@@ -25,12 +25,9 @@
 namespace drfm::agop {
 
 struct AgopInput {
-    HostMatrix rows;            ///< points of my block-rows R (|R|×d), kernel coordinates
-    kernel::GlobalIds row_ids;  ///< their global sample indices
-    HostMatrix cols;            ///< points of my block-columns C (|C|×d)
-    kernel::GlobalIds col_ids;
+    kernel::GridPoints points;  ///< my block-rows R (evaluation points) and block-columns C (centres)
     HostMatrix alpha;           ///< all n×c ridge coefficients, replicated
-    std::int64_t n = 0;         ///< number of training samples
+    std::int64_t n = 0;         ///< number of evaluation points averaged over
 };
 
 struct AgopOptions {

@@ -21,6 +21,15 @@ enum class BlockValue {
 /// Global sample indices of the rows (or columns) of a block, for the exact-diagonal rule.
 using GlobalIds = std::vector<std::int64_t>;
 
+/// The points a process needs for its tiles of an n×n kernel matrix: the samples of its block-rows
+/// and of its block-columns, with their global indices (dist::gather_grid_points builds them).
+struct GridPoints {
+    HostMatrix rows;
+    GlobalIds row_ids;
+    HostMatrix cols;
+    GlobalIds col_ids;
+};
+
 /// Row squared norms of a host matrix.
 HostVector squared_row_norms(const HostMatrix& points);
 
