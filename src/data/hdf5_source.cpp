@@ -1,0 +1,202 @@
+// HDF5 reader: an n×d (or n×d1×…) numeric feature dataset and an n (or n×1) label dataset, any
+// integer or float type (HDF5 converts to double). The file is opened with the MPI-IO driver on the
+// communicator; every rank reads all labels and then only its own sample rows, with independent
+// H5Dread calls on unions of row hyperslabs (so reading may happen inside mpi::collective).
+#include "readers.hpp"
+
+#include "h5_handle.hpp"
+
+#include "drfm/core/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace drfm::data::detail {
+namespace {
+
+constexpr std::int64_t max_batch_runs = 256;                // hyperslabs OR-ed into one selection
+constexpr std::int64_t max_batch_values = std::int64_t{1} << 23;  // 64 MiB of doubles per read
+
+// Every rank makes the same collective HDF5 calls even after a failure on some of them; the
+// failure is kept as text and raised on all ranks together here.
+void agree(const mpi::Comm& comm, const std::string& failure) {
+    mpi::collective(comm, [&] { DRFM_CHECK(failure.empty(), InputDataError, failure); });
+}
+
+void h5_check(long long status, const std::string& file, const std::string& what) {
+    DRFM_CHECK(status >= 0, InputDataError, file, ": HDF5 call ", what, " failed");
+}
+
+herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* names) {
+    auto& out = *static_cast<std::string*>(names);
+    out += (out.empty() ? "" : ", ") + std::string(name);
+    return 0;
+}
+
+// InputDataError unless `path` (possibly "group/name") is a link in the file.
+void require_link(hid_t file, const std::string& filename, const std::string& path,
+                  const char* key) {
+    std::string partial;
+    std::istringstream parts(path);
+    for (std::string part; std::getline(parts, part, '/');) {
+        if (part.empty()) continue;
+        partial += (partial.empty() ? "" : "/") + part;
+        if (H5Lexists(file, partial.c_str(), H5P_DEFAULT) > 0) continue;
+        std::string names;
+        H5Literate(file, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, collect_name, &names);
+        DRFM_THROW(InputDataError, filename, ": no dataset '", path, "' (", key,
+                   "); the file's top level has: ", names.empty() ? "nothing" : names);
+    }
+}
+
+std::vector<hsize_t> extent(hid_t dataset, const std::string& file, const std::string& name) {
+    SpaceHandle space(H5Dget_space(dataset));
+    h5_check(space.get(), file, "H5Dget_space(" + name + ")");
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    h5_check(rank, file, "H5Sget_simple_extent_ndims(" + name + ")");
+    std::vector<hsize_t> dims(static_cast<size_t>(rank));
+    h5_check(H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr), file,
+             "H5Sget_simple_extent_dims(" + name + ")");
+    TypeHandle type(H5Dget_type(dataset));
+    h5_check(type.get(), file, "H5Dget_type(" + name + ")");
+    const H5T_class_t type_class = H5Tget_class(type.get());
+    DRFM_CHECK(type_class == H5T_INTEGER || type_class == H5T_FLOAT, InputDataError, file,
+               ": dataset '", name, "' is not numeric (HDF5 type class ", int(type_class), ")");
+    return dims;
+}
+
+class Hdf5Source final : public Source {
+public:
+    Hdf5Source(const std::string& file, const std::string& dataset_name, FileHandle h5file,
+               DatasetHandle dataset,
+               std::vector<hsize_t> dims, std::vector<int> labels)
+        : Source(file, feature_count(dims), std::move(labels)), dataset_name_(dataset_name),
+          file_(std::move(h5file)), dataset_(std::move(dataset)), dims_(std::move(dims)) {}
+
+    void read_rows(const std::vector<std::int64_t>& file_rows, HostMatrix& out) const override {
+        H5QuietErrors quiet;
+        const std::int64_t d = features();
+        const std::int64_t max_rows = std::max<std::int64_t>(1, max_batch_values / d);
+        const auto order = ascending_order(file_rows);
+        std::vector<double> buffer;
+        // A batch is order[first, last): consecutive file rows form one hyperslab ("run").
+        for (size_t first = 0; first < order.size();) {
+            size_t last = first + 1;
+            std::int64_t runs = 1;
+            while (last < order.size() && std::int64_t(last - first) < max_rows) {
+                bool continues = file_rows[order[last]] == file_rows[order[last - 1]] + 1;
+                if (!continues && runs == max_batch_runs) break;
+                runs += continues ? 0 : 1;
+                ++last;
+            }
+            read_batch(file_rows, order, first, last, buffer, out);
+            first = last;
+        }
+    }
+
+private:
+    static std::int64_t feature_count(const std::vector<hsize_t>& dims) {
+        std::int64_t d = 1;
+        for (size_t k = 1; k < dims.size(); ++k) d *= static_cast<std::int64_t>(dims[k]);
+        return d;
+    }
+
+    void read_batch(const std::vector<std::int64_t>& file_rows,
+                    const std::vector<std::int64_t>& order, size_t first, size_t last,
+                    std::vector<double>& buffer, HostMatrix& out) const {
+        const std::int64_t d = features();
+        const std::string what = "'" + dataset_name_ + "'";
+        SpaceHandle space(H5Dget_space(dataset_.get()));
+        h5_check(space.get(), name(), "H5Dget_space(" + what + ")");
+        std::vector<hsize_t> start(dims_.size(), 0), count(dims_);
+        for (size_t r = first; r < last;) {
+            size_t end = r + 1;
+            while (end < last && file_rows[order[end]] == file_rows[order[end - 1]] + 1) ++end;
+            start[0] = static_cast<hsize_t>(file_rows[order[r]]);
+            count[0] = static_cast<hsize_t>(end - r);
+            h5_check(H5Sselect_hyperslab(space.get(), r == first ? H5S_SELECT_SET : H5S_SELECT_OR,
+                                         start.data(), nullptr, count.data(), nullptr),
+                     name(), "H5Sselect_hyperslab(" + what + ")");
+            r = end;
+        }
+        const hsize_t values = static_cast<hsize_t>(last - first) * static_cast<hsize_t>(d);
+        buffer.resize(values);
+        SpaceHandle memory(H5Screate_simple(1, &values, nullptr));
+        h5_check(memory.get(), name(), "H5Screate_simple");
+        h5_check(H5Dread(dataset_.get(), H5T_NATIVE_DOUBLE, memory.get(), space.get(), H5P_DEFAULT,
+                         buffer.data()),
+                 name(), "H5Dread(" + what + ") of " + std::to_string(last - first) + " rows");
+        // The selection is read in file order, i.e. in the order of `order`.
+        for (size_t r = first; r < last; ++r) {
+            const double* row = buffer.data() + (r - first) * static_cast<size_t>(d);
+            const std::int64_t k = order[r];
+            for (std::int64_t j = 0; j < d; ++j) {
+                DRFM_CHECK(std::isfinite(row[j]), InputDataError, name(), ": dataset ", what,
+                           ", sample ", file_rows[k], ", feature ", j, " is ", row[j],
+                           "; NaN and Inf are not allowed in the data");
+                out(k, j) = row[j];
+            }
+        }
+    }
+
+    std::string dataset_name_;
+    FileHandle file_;  // declared before dataset_: closed after it
+    DatasetHandle dataset_;
+    std::vector<hsize_t> dims_;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> open_hdf5(const std::string& file, const std::string& features,
+                                  const std::string& labels_name, const mpi::Comm& comm) {
+    mpi::collective(comm, [&] { require_file(file, "HDF5 data file"); });
+    H5QuietErrors quiet;
+
+    // Collective: H5Fopen (MPI-IO driver), H5Dopen/H5Dclose on every rank in the same order.
+    PropertyListHandle access(H5Pcreate(H5P_FILE_ACCESS));
+    agree(comm, access && H5Pset_fapl_mpio(access.get(), comm.get(), MPI_INFO_NULL) >= 0
+                    ? ""
+                    : file + ": cannot set up the MPI-IO file access (H5Pset_fapl_mpio failed)");
+    FileHandle h5file(H5Fopen(file.c_str(), H5F_ACC_RDONLY, access.get()));
+    agree(comm, h5file ? "" : file + ": not an HDF5 file, or unreadable (H5Fopen failed)");
+    mpi::collective(comm, [&] {
+        require_link(h5file.get(), file, features, "data.features_dataset");
+        require_link(h5file.get(), file, labels_name, "data.labels_dataset");
+    });
+    DatasetHandle feature_set(H5Dopen2(h5file.get(), features.c_str(), H5P_DEFAULT));
+    DatasetHandle label_set(H5Dopen2(h5file.get(), labels_name.c_str(), H5P_DEFAULT));
+    agree(comm, feature_set && label_set
+                    ? ""
+                    : file + ": '" + (feature_set ? labels_name : features) +
+                          "' exists but cannot be opened as a dataset (H5Dopen failed)");
+
+    std::vector<hsize_t> dims;
+    std::vector<int> labels;
+    mpi::collective(comm, [&] {
+        dims = extent(feature_set.get(), file, features);
+        DRFM_CHECK(dims.size() >= 2, InputDataError, file, ": dataset '", features, "' has rank ",
+                   dims.size(), "; expected samples × features (n × d)");
+        auto label_dims = extent(label_set.get(), file, labels_name);
+        const bool vector =
+            label_dims.size() == 1 || (label_dims.size() == 2 && label_dims[1] == 1);
+        DRFM_CHECK(vector, InputDataError, file, ": dataset '", labels_name,
+                   "' must be a vector of n labels (n or n × 1), it has rank ", label_dims.size());
+        DRFM_CHECK(label_dims[0] == dims[0], InputDataError, file, ": dataset '", features,
+                   "' has ", dims[0], " samples but '", labels_name, "' has ", label_dims[0],
+                   " labels");
+        std::vector<double> values(static_cast<size_t>(dims[0]));
+        h5_check(H5Dread(label_set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                         values.data()),
+                 file, "H5Dread('" + labels_name + "')");
+        labels.reserve(values.size());
+        for (size_t i = 0; i < values.size(); ++i) {
+            labels.push_back(checked_label(
+                values[i], file + ": dataset '" + labels_name + "', sample " + std::to_string(i)));
+        }
+    });
+    return std::make_unique<Hdf5Source>(file, features, std::move(h5file), std::move(feature_set),
+                                        std::move(dims), std::move(labels));
+}
+
+}  // namespace drfm::data::detail
