@@ -2,16 +2,15 @@
 
 #include "drfm/core/blas.hpp"
 #include "drfm/dist/linalg.hpp"
-#include "drfm/kernel/kernel_matrix.hpp"
 
 namespace drfm::solve {
 
-HostMatrix fit(const kernel::KernelFunction& kf, double ridge, const kernel::GridPoints& points,
-               const std::vector<int>& labels, int classes, const dist::BlacsGrid& grid, int block) {
+HostMatrix fit(dist::DistMatrix& k, double ridge, const std::vector<int>& labels, int classes) {
     const std::int64_t n = static_cast<std::int64_t>(labels.size());
-    dist::DistMatrix k(grid, {n, n}, {block, block});
-    kernel::assemble(kf, points, ridge > 0.0 ? ridge : 0.0, k);
-    dist::DistMatrix y(grid, {n, classes}, {block, block});
+    DRFM_CHECK(k.rows() == n && k.cols() == n, Error, "fit: kernel matrix is ", k.rows(), "x",
+               k.cols(), " for ", n, " labels");
+    const dist::BlockSize block = k.distribution().block();
+    dist::DistMatrix y(k.grid(), {n, classes}, {block.rows, block.cols});
     y.fill([&](std::int64_t i, std::int64_t c) { return signed_target(labels[i], static_cast<int>(c)); });
     try {
         if (ridge > 0.0) dist::cholesky_solve(k, y);

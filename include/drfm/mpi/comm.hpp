@@ -49,6 +49,8 @@ public:
     template <class T>
     void allreduce_sum(T* data, std::int64_t count) const { allreduce(data, count, MPI_SUM); }
     template <class T>
+    void allreduce_max(T* data, std::int64_t count) const { allreduce(data, count, MPI_MAX); }
+    template <class T>
     T sum(T value) const { allreduce(&value, 1, MPI_SUM); return value; }
     template <class T>
     T max(T value) const { allreduce(&value, 1, MPI_MAX); return value; }

@@ -3,7 +3,7 @@
 /// Kernel ridge regression on the block-cyclic kernel matrix (methods.md §2.2):
 /// α = (K + λI)⁻¹ Y with ScaLAPACK Cholesky (pdpotrf/pdpotrs); λ ≤ 0 means interpolation,
 /// solved with LU (pdgetrf/pdgetrs) since K alone may be only semi-definite numerically.
-#include "drfm/dist/blacs_grid.hpp"
+#include "drfm/dist/dist_matrix.hpp"
 #include "drfm/kernel/kernel_function.hpp"
 #include "drfm/kernel/kernel_block.hpp"
 
@@ -14,13 +14,12 @@ namespace drfm::solve {
 /// Y = 2·onehot − 1 entries (methods.md §1.4) as a function of the label.
 inline double signed_target(int label, int c) { return label == c ? 1.0 : -1.0; }
 
-/// Fits α (n×classes) and returns it replicated on every rank. `points` are this process's grid
-/// points of the n×n kernel matrix in blocks of `block` on `grid`; `labels` holds all n labels.
-/// Collective over the grid.
+/// Fits α (n×classes) and returns it replicated on every rank. `k` is the assembled kernel
+/// matrix with the ridge already on its diagonal (kernel::assemble with shift max(λ, 0)); it is
+/// overwritten by its factors. `labels` holds all n labels. Collective over k's grid.
 /// @throws NumericalError (collective) when K + λI is not positive definite (or singular for λ ≤ 0),
 ///         with the suggestion to raise model.ridge.
-HostMatrix fit(const kernel::KernelFunction& kf, double ridge, const kernel::GridPoints& points,
-               const std::vector<int>& labels, int classes, const dist::BlacsGrid& grid, int block);
+HostMatrix fit(dist::DistMatrix& k, double ridge, const std::vector<int>& labels, int classes);
 
 /// Accuracy (argmax agreement) and MSE (mean over n·classes entries of (f − y)², torch's MSELoss)
 /// of a predictor on one split.

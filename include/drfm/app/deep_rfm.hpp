@@ -1,0 +1,58 @@
+#pragma once
+/// @file
+/// One Deep RFM layer (methods.md §2.4–2.5) on row-distributed samples:
+///   X_l ← rownormalise(X)                     → "X"
+///   M_l ← RFM(X_l, Y; T = rfm_iters)          kernel → solve → AGOP → M^{1/2}, T times
+///   R_l ← X_l S_l,  S_l = M_l^{1/2}           → "MX"
+///   Φ_l ← σ(R_l W_lᵀ) (or cosine features)    → "PhiMX", the next layer's input
+/// The test split goes through the same S_l and W_l. The layer's predictor is the last fitted
+/// f_{T−1} (kernel with M_{T−1}; with T = 1 the isotropic Laplace/Gaussian predictor whose AGOP
+/// defines M_l); the reference's extra refit with M_T, used there only for printing, is not done.
+#include "drfm/agop/matrix_sqrt.hpp"
+#include "drfm/config/config.hpp"
+#include "drfm/data/dataset.hpp"
+#include "drfm/dist/blacs_grid.hpp"
+#include "drfm/features/random_features.hpp"
+#include "drfm/solve/krr.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace drfm::app {
+
+/// Phases of a layer, in the order of the results' `phase` dimension.
+enum class Phase { kernel, solve, agop, sqrt, features, predict, analysis, count };
+std::vector<std::string> phase_names();
+
+/// Seconds per phase of one layer on this rank (made collective with a max when stored).
+struct PhaseTimes {
+    double seconds[static_cast<int>(Phase::count)] = {};
+    double& operator[](Phase p) { return seconds[static_cast<int>(p)]; }
+};
+
+/// Source of the random feature weights: counter-based by default; tests substitute the
+/// deterministic weights of methods.md §7.1.
+using WeightsFactory = std::function<features::FeatureWeights(int layer, std::int64_t d)>;
+
+struct LayerResult {
+    HostMatrix x, mx, phi;       ///< my rows of X_l, X_l S_l, Φ(X_l S_l)
+    HostMatrix phi_test;         ///< my test rows of Φ (the next layer's test input)
+    agop::FeatureMatrix feature_matrix;   ///< M_l, S_l, eigenvalues of M_l
+    HostMatrix raw_agop;         ///< the AGOP of the last iteration before normalisation
+    HostMatrix alpha;            ///< n×c coefficients of the layer's predictor (replicated)
+    HostMatrix train_predictions;///< my rows × c: f(x_i) of the layer's predictor
+    solve::Score train, test;
+    std::vector<double> kernel_eigenvalues;  ///< top-k of K(X_l, X_l), descending, on request
+};
+
+/// Runs layer `layer` (1-based) on my rows `x` (train) and `x_test` (test; may be empty),
+/// which it row-normalises in place. Collective over the grid.
+LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
+                      const config::Config& cfg, const dist::BlacsGrid& grid,
+                      const WeightsFactory& weights, PhaseTimes& times);
+
+/// The counter-based weights of config::ModelConfig (features::make_weights).
+WeightsFactory default_weights(const config::ModelConfig& model);
+
+}  // namespace drfm::app

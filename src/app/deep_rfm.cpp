@@ -1,0 +1,157 @@
+#include "drfm/app/deep_rfm.hpp"
+
+#include "drfm/agop/agop.hpp"
+#include "drfm/core/blas.hpp"
+#include "drfm/core/timer.hpp"
+#include "drfm/dist/eigh.hpp"
+#include "drfm/kernel/kernel_matrix.hpp"
+
+#include <algorithm>
+
+namespace drfm::app {
+namespace {
+
+/// Runs `fn` and adds its wall time to `phase`.
+template <class Fn>
+auto timed(PhaseTimes& times, Phase phase, Fn&& fn) {
+    Stopwatch watch;
+    if constexpr (std::is_void_v<decltype(fn())>) {
+        fn();
+        times[phase] += watch.seconds();
+    } else {
+        auto result = fn();
+        times[phase] += watch.seconds();
+        return result;
+    }
+}
+
+/// AGOP in the original coordinates from Â in the kernel's (x̂ = x S): S Â S, or s²⊙â if diagonal.
+HostMatrix sandwich(const HostMatrix& hat, const HostMatrix& s) {
+    const std::int64_t d = hat.extent(0);
+    if (hat.extent(1) == 1 && d != 1) {
+        HostMatrix out = make_host_matrix("drfm::app::agop_diag", d, 1);
+        for (std::int64_t j = 0; j < d; ++j) out(j, 0) = s(j, 0) * s(j, 0) * hat(j, 0);
+        return out;
+    }
+    HostMatrix tmp = make_host_matrix("drfm::app::agop_tmp", d, d);
+    HostMatrix out = make_host_matrix("drfm::app::agop", d, d);
+    blas::gemm(blas::Op::none, blas::Op::none, 1.0, s, hat, 0.0, tmp);
+    blas::gemm(blas::Op::none, blas::Op::none, 1.0, tmp, s, 0.0, out);
+    return out;
+}
+
+/// Training predictions from the solve itself: (K + λI)α = Y gives f = Kα = Y − λα.
+HostMatrix train_predictions(const HostMatrix& alpha, double ridge, const data::Dataset& train,
+                             int rank) {
+    const std::int64_t begin = train.rows.begin(rank), count = train.rows.count(rank);
+    const std::int64_t classes = alpha.extent(1);
+    HostMatrix f = make_host_matrix("drfm::app::train_predictions", count, classes);
+    const double lambda = ridge > 0.0 ? ridge : 0.0;
+    for (std::int64_t c = 0; c < classes; ++c)
+        for (std::int64_t i = 0; i < count; ++i)
+            f(i, c) = solve::signed_target(train.labels[begin + i], static_cast<int>(c)) -
+                      lambda * alpha(begin + i, c);
+    return f;
+}
+
+std::vector<int> my_labels(const data::Dataset& split, int rank) {
+    const auto begin = split.labels.begin() + split.rows.begin(rank);
+    return std::vector<int>(begin, begin + split.rows.count(rank));
+}
+
+}  // namespace
+
+std::vector<std::string> phase_names() {
+    return {"kernel", "solve", "agop", "sqrt", "features", "predict", "analysis"};
+}
+
+WeightsFactory default_weights(const config::ModelConfig& model) {
+    return [model](int layer, std::int64_t d) { return features::make_weights(model, layer, d); };
+}
+
+LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
+                      const config::Config& cfg, const dist::BlacsGrid& grid,
+                      const WeightsFactory& weights, PhaseTimes& times) {
+    const config::ModelConfig& model = cfg.model;
+    const mpi::Comm& comm = grid.comm();
+    const std::int64_t n = data.train.n, d = x.extent(1);
+    const int block = cfg.parallel.block_size, classes = data.train.classes;
+    const kernel::KernelFunction kf = kernel::KernelFunction::from(model);
+    const dist::Distribution kernel_layout({n, n}, {block, block}, grid.shape(), grid.coord());
+    const bool diagonal = model.agop == config::AgopKind::diag;
+
+    timed(times, Phase::features, [&] {
+        features::normalise_rows(x);
+        features::normalise_rows(x_test);
+    });
+    LayerResult out;
+    out.x = x;
+    agop::FeatureMatrix fm = agop::identity_feature_matrix(d, diagonal);
+    kernel::GridPoints points;
+    HostMatrix kernel_coords = x;     // x S of the current M (x itself for M_0 = I)
+    HostMatrix predictor_sqrt;        // S of the kernel of the last fit; empty for M_0 = I
+    for (int t = 0; t < model.rfm_iters; ++t) {
+        if (t > 0) {
+            predictor_sqrt = fm.sqrt_m;
+            kernel_coords = timed(times, Phase::sqrt, [&] { return agop::transform(x, predictor_sqrt); });
+        }
+        dist::DistMatrix k(grid, {n, n}, {block, block});
+        timed(times, Phase::kernel, [&] {
+            points = kernel::gather_grid_points(comm, data.train.rows, kernel_coords, kernel_layout);
+            kernel::assemble(kf, points, std::max(model.ridge, 0.0), k);
+        });
+        try {
+            out.alpha = timed(times, Phase::solve, [&] {
+                return solve::fit(k, model.ridge, data.train.labels, classes);
+            });
+        } catch (const Error& e) {
+            throw collective(NumericalError(detail::concat("layer ", layer, ", RFM iteration ", t + 1, ": ", e.what()),
+                                            e.file(), e.line()));
+        }
+        const HostMatrix hat = timed(times, Phase::agop, [&] {
+            agop::AgopInput in{points, out.alpha, n};
+            return agop::agop(kf, in, {model.agop, model.centering, 256}, grid.row_comm(), comm);
+        });
+        timed(times, Phase::sqrt, [&] {
+            out.raw_agop = sandwich(hat, fm.sqrt_m);
+            fm = agop::normalise_and_sqrt(out.raw_agop);
+        });
+    }
+    if (cfg.analysis.kernel_eigs && model.rfm_iters > 0) {
+        timed(times, Phase::analysis, [&] {
+            dist::DistMatrix k(grid, {n, n}, {block, block});
+            kernel::assemble(kf, points, 0.0, k);
+            auto eig = dist::eigh_top(k, std::min<std::int64_t>(cfg.analysis.kernel_eigs_k, n));
+            out.kernel_eigenvalues.assign(eig.values.rbegin(), eig.values.rend());
+        });
+    }
+
+    // The layer's predictor f_{T−1} on both splits (its kernel coordinates are those of `points`).
+    out.train_predictions = train_predictions(out.alpha, model.ridge, data.train, comm.rank());
+    {
+        double sums[2] = {0.0, 0.0};
+        solve::add_to_score(out.train_predictions, my_labels(data.train, comm.rank()), sums[0], sums[1]);
+        comm.allreduce_sum(sums, 2);
+        out.train = {sums[0] / n, sums[1] / (static_cast<double>(n) * classes)};
+    }
+    if (data.test.n > 0) {
+        out.test = timed(times, Phase::predict, [&] {
+            const HostMatrix test_coords =
+                predictor_sqrt.size() > 0 ? agop::transform(x_test, predictor_sqrt) : x_test;
+            const dist::Distribution test_layout({data.test.n, n}, {block, block}, grid.shape(), grid.coord());
+            auto cross = kernel::gather_cross_points(comm, data.test.rows, test_coords, test_layout, points);
+            return solve::predict_and_score(kf, cross, out.alpha, data.test.labels, grid);
+        });
+    }
+
+    out.feature_matrix = fm;
+    timed(times, Phase::features, [&] {
+        out.mx = agop::transform(x, fm.sqrt_m);
+        const features::FeatureWeights w = weights(layer, d);
+        out.phi = features::apply(w, out.mx);
+        out.phi_test = features::apply(w, agop::transform(x_test, fm.sqrt_m));
+    });
+    return out;
+}
+
+}  // namespace drfm::app

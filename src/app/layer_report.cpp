@@ -1,0 +1,116 @@
+#include "drfm/app/layer_report.hpp"
+
+#include "drfm/analysis/gram.hpp"
+#include "drfm/app/plan.hpp"
+#include "drfm/solve/krr.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace drfm::app {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+/// `values` padded with NaN (or cut) to length k.
+std::vector<double> padded(std::vector<double> values, std::int64_t k) {
+    values.resize(static_cast<size_t>(k), nan);
+    return values;
+}
+
+/// my rows × C targets (±1 one-hot), the f* of the kernel picture.
+HostMatrix my_targets(const data::Dataset& train, int rank) {
+    const std::int64_t begin = train.rows.begin(rank), count = train.rows.count(rank);
+    HostMatrix y = make_host_matrix("drfm::app::targets", count, train.classes);
+    for (int c = 0; c < train.classes; ++c)
+        for (std::int64_t i = 0; i < count; ++i) y(i, c) = solve::signed_target(train.labels[begin + i], c);
+    return y;
+}
+
+}  // namespace
+
+io::ResultsLayout results_layout(const config::Config& cfg, std::int64_t n, std::int64_t d) {
+    io::ResultsLayout layout;
+    layout.depth = cfg.model.depth;
+    std::int64_t widest = 0;
+    for (int l = 1; l <= cfg.model.depth + 1; ++l)
+        widest = std::max(widest, layer_input_dim(cfg.model, d, l));
+    layout.max_k = std::max<std::int64_t>(std::min(widest, n), cfg.analysis.kernel_eigs ? cfg.analysis.kernel_eigs_k : 0);
+    layout.max_k = std::max(layout.max_k, widest);  // the AGOP spectrum has d_l entries
+    layout.picture_size = std::min<std::int64_t>(cfg.analysis.gram_tile, n);
+    layout.phases = phase_names();
+    return layout;
+}
+
+LayerReport analyse_layer(const LayerResult& layer, const data::Data& data,
+                          const config::Config& cfg, const mpi::Comm& comm) {
+    const data::Dataset& train = data.train;
+    const int rank = comm.rank(), classes = train.classes;
+    const auto first = train.labels.begin() + train.rows.begin(rank);
+    const std::vector<int> labels(first, first + train.rows.count(rank));
+    const std::vector<int> predicted = solve::argmax_rows(layer.train_predictions);
+    const HostMatrix targets = my_targets(train, rank);
+    const std::array<const HostMatrix*, repr_count> reprs{&layer.x, &layer.mx, &layer.phi};
+
+    LayerReport report;
+    for (int r = 0; r < repr_count; ++r) {
+        const HostMatrix& rows = *reprs[r];
+        report.nc[r] = analysis::nc_metrics(rows, labels, classes, comm);
+        report.nc4[r] = analysis::nc4(rows, labels, predicted, classes, comm);
+        for (int centred = 0; centred < 2; ++centred)
+            report.spectra[r][centred] =
+                analysis::kernel_picture(rows, targets, layer.train_predictions, centred == 1, comm);
+        report.gram[r] = analysis::gram_tiles(rows, train.n, train.rows.begin(rank),
+                                              cfg.analysis.gram_tile, comm);
+    }
+    return report;
+}
+
+void write_layer(const io::ResultsFile& file, std::int64_t run, int layer, const LayerResult& result,
+                 const LayerReport& report, const PhaseTimes& times) {
+    const std::int64_t l = layer - 1, k = file.layout().max_k;
+    auto per_repr = [&](auto field) {
+        std::vector<double> v(repr_count);
+        for (int r = 0; r < repr_count; ++r) v[r] = field(r);
+        return v;
+    };
+    file.write_record("/metrics/nc1", {run, l}, per_repr([&](int r) { return report.nc[r].nc1; }));
+    file.write_record("/metrics/nc1_code", {run, l}, per_repr([&](int r) { return report.nc[r].nc1_code; }));
+    file.write_record("/metrics/nc1_papyan", {run, l}, per_repr([&](int r) { return report.nc[r].nc1_papyan; }));
+    file.write_record("/metrics/nc2", {run, l}, per_repr([&](int r) { return report.nc[r].nc2; }));
+    file.write_record("/metrics/nc2_fro", {run, l}, per_repr([&](int r) { return report.nc[r].nc2_fro; }));
+    file.write_record("/metrics/nc4", {run, l}, per_repr([&](int r) { return report.nc4[r]; }));
+    file.write_record("/metrics/accuracy", {run, l}, {result.train.accuracy, result.test.accuracy});
+    file.write_record("/metrics/mse", {run, l}, {result.train.mse, result.test.mse});
+
+    file.write_record("/spectra/agop", {run, l}, padded(result.feature_matrix.eigenvalues, k));
+    file.write_record("/spectra/kernel", {run, l}, padded(result.kernel_eigenvalues, k));
+    for (std::int64_t r = 0; r < repr_count; ++r) {
+        for (std::int64_t c = 0; c < 2; ++c) {
+            const analysis::Spectrum& s = report.spectra[r][c];
+            const std::vector<std::int64_t> at{run, l, r, c};
+            file.write_record("/spectra/rho", at, padded(s.rho, k));
+            file.write_record("/spectra/quality", at, padded(s.quality, k));
+            file.write_record("/spectra/utility", at, padded(s.utility, k));
+            file.write_record("/spectra/pi", at, padded(s.pi, k));
+            file.write_record("/spectra/pi_star", at, padded(s.pi_star, k));
+            file.write_record("/spectra/d_eff", at, {s.d_eff});
+            file.write_record("/spectra/tail_c", at, {s.tail_c});
+            file.write_record("/spectra/k_tau90", at, {s.k_90 < 0 ? nan : s.k_90});
+            file.write_record("/spectra/k_tau99", at, {s.k_99 < 0 ? nan : s.k_99});
+            file.write_record("/spectra/dlr_function", at, {s.dlr_function});
+            file.write_record("/spectra/dlr_spectral", at, {s.dlr_spectral});
+        }
+        const HostMatrix& g = report.gram[r];
+        const std::int64_t t = file.layout().picture_size;
+        std::vector<double> tiles(static_cast<size_t>(t * t), nan);
+        for (std::int64_t i = 0; i < std::min<std::int64_t>(t, g.extent(0)); ++i)
+            for (std::int64_t j = 0; j < std::min<std::int64_t>(t, g.extent(1)); ++j) tiles[i * t + j] = g(i, j);
+        file.write_record("/pictures/gram", {run, l, r}, tiles);
+    }
+    file.write_record("/timings/seconds", {run, l},
+                      std::vector<double>(std::begin(times.seconds), std::end(times.seconds)));
+}
+
+}  // namespace drfm::app

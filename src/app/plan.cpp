@@ -1,0 +1,122 @@
+#include "drfm/app/plan.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace drfm::app {
+namespace {
+
+constexpr double bytes_per_double = 8.0;
+
+std::string human_bytes(double b) {
+    char buf[32];
+    if (b >= 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.2f GiB", b / (1024.0 * 1024 * 1024));
+    else std::snprintf(buf, sizeof buf, "%.1f MiB", b / (1024.0 * 1024));
+    return buf;
+}
+
+std::string human_flops(double f) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g GFLOP", f / 1e9);
+    return buf;
+}
+
+}  // namespace
+
+std::int64_t max_local_extent(std::int64_t n, std::int64_t nb, int p) {
+    const std::int64_t blocks = (n + nb - 1) / nb;
+    return std::min(n, ((blocks + p - 1) / p) * nb);
+}
+
+std::int64_t layer_input_dim(const config::ModelConfig& model, std::int64_t d, int layer) {
+    if (layer <= 1 || model.features == config::FeatureMap::cosine) return d;
+    return model.width;
+}
+
+double Plan::peak_bytes() const {
+    double peak = 0.0;
+    for (const auto& p : phases) peak = std::max(peak, p.peak_bytes);
+    return peak;
+}
+
+double Plan::total_flops() const {
+    double total = 0.0;
+    for (const auto& p : phases) total += p.flops;
+    return total;
+}
+
+Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
+    const auto& m = cfg.model;
+    const double n = static_cast<double>(s.n), nt = static_cast<double>(s.n_test);
+    const double c = s.classes, p = s.ranks;
+    const std::int64_t nb = cfg.parallel.block_size;
+    const double mr = static_cast<double>(max_local_extent(s.n, nb, s.nprow));
+    const double mc = static_cast<double>(max_local_extent(s.n, nb, s.npcol));
+    const double mrt = static_cast<double>(max_local_extent(s.n_test, nb, s.nprow));
+    const double rows = std::ceil(n / p), rows_t = std::ceil(nt / p);
+    const double b = std::min<double>(256.0, mr);  // AGOP chunk rows (agop::AgopOptions)
+    const double iters = m.rfm_iters;
+    const bool lu = m.ridge <= 0.0;
+
+    Plan plan;
+    plan.shape = s;
+    for (const char* name : {"kernel", "solve", "agop", "sqrt", "features", "predict", "analysis"})
+        plan.phases.push_back({name, 0.0, 0.0});
+    auto phase = [&](const char* name) -> PhaseCost& {
+        return *std::find_if(plan.phases.begin(), plan.phases.end(),
+                             [&](const PhaseCost& pc) { return pc.name == name; });
+    };
+    for (int l = 1; l <= m.depth; ++l) {
+        const double dl = static_cast<double>(layer_input_dim(m, s.d, l));
+        const double k = static_cast<double>(m.features == config::FeatureMap::cosine ? s.d : m.width);
+        // Always resident: my rows of X (train, test), replicated α and labels.
+        const double resident = (rows + rows_t) * dl + n * c + n;
+        const double grid_points = (mr + mc) * dl;
+        const double kernel_mem = resident + grid_points + mr * mc + mr * c;
+
+        phase("kernel").flops += iters * (2.0 * n * n * dl + 3.0 * n * n);
+        phase("kernel").peak_bytes = std::max(phase("kernel").peak_bytes, kernel_mem);
+        phase("solve").flops += iters * ((lu ? 2.0 / 3.0 : 1.0 / 3.0) * n * n * n + 2.0 * n * n * c);
+        phase("solve").peak_bytes = std::max(phase("solve").peak_bytes, kernel_mem);
+        phase("agop").flops += iters * (2.0 * n * n * dl + 2.0 * n * n * c * dl + 2.0 * n * n * c + n * c * dl * dl);
+        phase("agop").peak_bytes = std::max(phase("agop").peak_bytes,
+            resident + grid_points + mc * c + b * (2.0 * mc + c * (dl + 1) + 2.0 * dl) + dl * dl);
+        phase("sqrt").flops += iters * 9.0 * dl * dl * dl * p;  // redundant on every rank
+        phase("sqrt").peak_bytes = std::max(phase("sqrt").peak_bytes, resident + 5.0 * dl * dl);
+        phase("features").flops += 2.0 * (n + nt) * dl * (dl + k);
+        phase("features").peak_bytes = std::max(phase("features").peak_bytes,
+            resident + (rows + rows_t) * (dl + k) + k * dl);
+        phase("predict").flops += 2.0 * nt * n * (dl + c);
+        phase("predict").peak_bytes = std::max(phase("predict").peak_bytes,
+            resident + (mrt + mc) * dl + mrt * mc);
+        // NC statistics and the p×p kernel picture for the three representations.
+        phase("analysis").flops += 3.0 * 2.0 * n * std::max(dl, k) * std::max(dl, k) + 2.0 * k * k * k * p;
+        phase("analysis").peak_bytes = std::max(phase("analysis").peak_bytes,
+            resident + rows * (dl + k) + 3.0 * std::max(dl, k) * std::max(dl, k));
+    }
+    for (auto& pc : plan.phases) pc.peak_bytes *= bytes_per_double;
+    return plan;
+}
+
+std::string Plan::describe(const config::Config& cfg) const {
+    std::ostringstream os;
+    os << "plan: n = " << shape.n << " train, " << shape.n_test << " test samples, d = " << shape.d
+       << ", " << shape.classes << " classes, depth " << cfg.model.depth << ", rfm_iters "
+       << cfg.model.rfm_iters << "\n";
+    os << "      " << shape.ranks << " ranks on a " << shape.nprow << "x" << shape.npcol
+       << " process grid (column-major), block size " << cfg.parallel.block_size << "\n";
+    os << "      phase       work (all ranks)   peak memory per rank\n";
+    for (const auto& pc : phases) {
+        char line[128];
+        std::snprintf(line, sizeof line, "      %-10s  %16s   %s\n", pc.name.c_str(),
+                      human_flops(pc.flops).c_str(), human_bytes(pc.peak_bytes).c_str());
+        os << line;
+    }
+    os << "      total       " << human_flops(total_flops()) << ", peak " << human_bytes(peak_bytes())
+       << " per rank";
+    return os.str();
+}
+
+}  // namespace drfm::app
