@@ -12,7 +12,7 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(SCALAPACK REQUIRED IMPORTED_TARGET scalapack-openmpi)
 
 set(HDF5_PREFER_PARALLEL TRUE)
-find_package(HDF5 REQUIRED COMPONENTS C)
+find_package(HDF5 REQUIRED COMPONENTS C HL)  # HL: dimension scales (H5DS)
 if(NOT HDF5_IS_PARALLEL)
   message(FATAL_ERROR "drfm_hpc needs a parallel (MPI) HDF5, found a serial one (${HDF5_C_LIBRARIES}). "
                       "On Debian: apt-get install libhdf5-openmpi-dev (scripts/setup.sh does it).")
