@@ -46,8 +46,10 @@ struct LayerResult {
     std::vector<double> kernel_eigenvalues;  ///< top-k of K(X_l, X_l), descending, on request
 };
 
-/// Runs layer `layer` (1-based) on my rows `x` (train) and `x_test` (test; may be empty),
-/// which it row-normalises in place. Collective over the grid.
+/// Runs layer `layer` (1-based) on my rows `x` (train) and `x_test` (test; may be empty).
+/// They are row-normalised **in place** (Views share memory: the caller's matrices change, and
+/// LayerResult::x is the same memory), which saves a copy of X per layer; pass a deep copy to keep
+/// the input. Collective over the grid.
 LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
                       const config::Config& cfg, const dist::BlacsGrid& grid,
                       const WeightsFactory& weights, PhaseTimes& times);
