@@ -4,7 +4,7 @@
 // H5Dread calls on unions of row hyperslabs (so reading may happen inside mpi::collective).
 #include "readers.hpp"
 
-#include "h5_handle.hpp"
+#include "drfm/io/h5_handle.hpp"
 
 #include "drfm/core/error.hpp"
 
@@ -14,6 +14,12 @@
 
 namespace drfm::data::detail {
 namespace {
+
+using io::DatasetHandle;
+using io::FileHandle;
+using io::PropertyListHandle;
+using io::SpaceHandle;
+using io::TypeHandle;
 
 constexpr std::int64_t max_batch_runs = 256;                // hyperslabs OR-ed into one selection
 constexpr std::int64_t max_batch_values = std::int64_t{1} << 23;  // 64 MiB of doubles per read
@@ -75,7 +81,7 @@ public:
           file_(std::move(h5file)), dataset_(std::move(dataset)), dims_(std::move(dims)) {}
 
     void read_rows(const std::vector<std::int64_t>& file_rows, HostMatrix& out) const override {
-        H5QuietErrors quiet;
+        io::silence_hdf5_error_printing();
         const std::int64_t d = features();
         const std::int64_t max_rows = std::max<std::int64_t>(1, max_batch_values / d);
         const auto order = ascending_order(file_rows);
@@ -151,7 +157,7 @@ private:
 std::unique_ptr<Source> open_hdf5(const std::string& file, const std::string& features,
                                   const std::string& labels_name, const mpi::Comm& comm) {
     mpi::collective(comm, [&] { require_file(file, "HDF5 data file"); });
-    H5QuietErrors quiet;
+    io::silence_hdf5_error_printing();
 
     // Collective: H5Fopen (MPI-IO driver), H5Dopen/H5Dclose on every rank in the same order.
     PropertyListHandle access(H5Pcreate(H5P_FILE_ACCESS));

@@ -36,12 +36,4 @@ const char* to_string(Norm value) noexcept {
     return "fro";
 }
 
-int to_blas_int(std::int64_t value, const char* what) {
-    DRFM_CHECK(value >= 0 && value <= std::numeric_limits<int>::max(), ResourceError, what, " = ",
-               value, " does not fit ScaLAPACK's 32-bit integers (max ",
-               std::numeric_limits<int>::max(),
-               "); use more ranks, a smaller block size or fewer samples");
-    return static_cast<int>(value);
-}
-
 }  // namespace drfm::dist

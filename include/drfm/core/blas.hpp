@@ -46,10 +46,15 @@ void syrk_upper_t(double alpha, const MatRef& a, double beta, const MatRef& c);
 /// Copies the upper triangle of a square matrix into its lower triangle.
 void symmetrize_from_upper(const MatRef& c);
 
-/// Checked narrowing of a size to BLAS's int.
+/// Narrows a size, index or workspace length to the 32-bit `int` of BLAS, LAPACK and ScaLAPACK.
+/// Always checked: with n = 60,000, n² exceeds 2³¹, so local sizes and workspace lengths can
+/// overflow on few ranks although n fits.
+/// @throws ResourceError naming `what` when the value is negative or above INT_MAX.
 inline int to_blas_int(std::int64_t v, const char* what) {
-    DRFM_CHECK(v >= 0 && v <= std::numeric_limits<int>::max(), Error, what, " = ", v,
-               " exceeds the 32-bit BLAS integer range; use more ranks");
+    DRFM_CHECK(v >= 0 && v <= std::numeric_limits<int>::max(), ResourceError, what, " = ", v,
+               " does not fit the 32-bit integers of BLAS/ScaLAPACK (max ",
+               std::numeric_limits<int>::max(),
+               "); use more ranks, a smaller block size or fewer samples");
     return static_cast<int>(v);
 }
 

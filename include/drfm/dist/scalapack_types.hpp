@@ -3,6 +3,8 @@
 /// The typed vocabulary of the ScaLAPACK boundary: strong enums instead of option characters
 /// (converted to 'L', 'T', 'V', ... here and nowhere else) and the checked narrowing of 64-bit
 /// sizes to the 32-bit integers of ScaLAPACK/BLACS.
+#include "drfm/core/blas.hpp"
+
 #include <cstdint>
 
 namespace drfm::dist {
@@ -32,9 +34,7 @@ const char* to_string(Job value) noexcept;
 const char* to_string(Range value) noexcept;
 const char* to_string(Norm value) noexcept;
 
-/// Narrows a size, index or workspace length to ScaLAPACK's `int`. Always checked: with n = 60,000
-/// n² exceeds 2³¹, so local sizes and workspace lengths can overflow on few ranks although n fits.
-/// @throws ResourceError naming `what` when the value is negative or above INT_MAX.
-int to_blas_int(std::int64_t value, const char* what);
+/// Checked narrowing to ScaLAPACK's int (one definition for all of drfm: core/blas.hpp).
+using blas::to_blas_int;
 
 }  // namespace drfm::dist
