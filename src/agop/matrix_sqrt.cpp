@@ -2,6 +2,7 @@
 
 #include "drfm/core/blas.hpp"
 #include "drfm/core/error.hpp"
+#include "drfm/core/symmetric_eigen.hpp"
 
 #include <Eigen/Dense>
 
@@ -38,14 +39,11 @@ FeatureMatrix normalise_and_sqrt(const HostMatrix& agop) {
         std::sort(out.eigenvalues.begin(), out.eigenvalues.end(), std::greater<>());
         return out;
     }
-    Eigen::Map<const Eigen::MatrixXd> m(out.m.data(), d, d);
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(m);
-    DRFM_CHECK(eig.info() == Eigen::Success, NumericalError,
-               "the eigendecomposition of M (", d, "x", d, ") did not converge");
-    const Eigen::VectorXd root = eig.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+    const SymmetricEigen eig = symmetric_eigen(Eigen::Map<const Eigen::MatrixXd>(out.m.data(), d, d), true);
+    const Eigen::VectorXd root = eig.values.cwiseMax(0.0).cwiseSqrt();
     Eigen::Map<Eigen::MatrixXd>(out.sqrt_m.data(), d, d) =
-        eig.eigenvectors() * root.asDiagonal() * eig.eigenvectors().transpose();
-    for (std::int64_t k = d - 1; k >= 0; --k) out.eigenvalues.push_back(eig.eigenvalues()(k));
+        eig.vectors * root.asDiagonal() * eig.vectors.transpose();
+    out.eigenvalues.assign(eig.values.data(), eig.values.data() + d);
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "common.hpp"
 #include "linalg.hpp"
+#include "drfm/core/symmetric_eigen.hpp"
 
 #include "drfm/core/error.hpp"
 #include "drfm/core/log.hpp"
@@ -162,8 +163,8 @@ Spectrum kernel_picture(const HostMatrix& features, const HostMatrix& targets,
     const Eigen::Index p = f.cols(), c = outputs.cols() / 2;
 
     Eigen::MatrixXd sigma = moments.gram / n;
-    detail::SymmetricEigen eig;
-    mpi::collective(comm, [&] { eig = detail::symmetric_eigen(sigma, true); });
+    SymmetricEigen eig;
+    mpi::collective(comm, [&] { eig = symmetric_eigen(sigma, true); });
     Eigen::Index r = 0;
     while (r < p && eig.values(r) > kernel_rank_cutoff * eig.values(0)) ++r;
     Eigen::VectorXd rho = eig.values.head(r);
@@ -186,7 +187,7 @@ Spectrum kernel_picture(const HostMatrix& features, const HostMatrix& targets,
 }
 
 std::vector<double> symmetric_spectrum(const Eigen::MatrixXd& matrix) {
-    Eigen::VectorXd values = detail::symmetric_eigen(matrix, false).values;
+    Eigen::VectorXd values = symmetric_eigen(matrix, false).values;
     return std::vector<double>(values.data(), values.data() + values.size());
 }
 

@@ -1,7 +1,6 @@
 #pragma once
 /// @file
-/// Private to drfm::analysis: core BLAS wrappers applied to Eigen blocks, and the LAPACK
-/// symmetric eigensolver for local (p×p) matrices.
+/// Private to drfm::analysis: core BLAS wrappers applied to Eigen blocks.
 #include "drfm/core/blas.hpp"
 
 #include <Eigen/Dense>
@@ -22,14 +21,5 @@ void add_cross(const ConstRef& a, const ConstRef& b, Eigen::Ref<Eigen::MatrixXd>
 
 /// A B (dgemm). A is m×k, B is k×q.
 Eigen::MatrixXd product(const ConstRef& a, const ConstRef& b);
-
-/// Eigen-decomposition of a symmetric matrix (lower triangle read) by LAPACK dsyevd.
-struct SymmetricEigen {
-    Eigen::VectorXd values;   ///< descending
-    Eigen::MatrixXd vectors;  ///< column k belongs to values[k]; empty when not requested
-};
-/// @throws NumericalError on NaN/Inf input; ScalapackError when dsyevd reports info != 0.
-///         Rank-local: callers make it collective.
-SymmetricEigen symmetric_eigen(const Eigen::MatrixXd& a, bool want_vectors);
 
 }  // namespace drfm::analysis::detail

@@ -1,6 +1,7 @@
 #include "drfm/features/random_features.hpp"
 
 #include "drfm/core/blas.hpp"
+#include "drfm/core/kokkos_compat.hpp"
 #include "drfm/core/random.hpp"
 
 #include <cmath>
@@ -43,7 +44,7 @@ HostMatrix apply(const FeatureWeights& weights, const HostMatrix& rows) {
         "drfm::features::activation",
         Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2, Kokkos::Iterate::Left>>({0, 0}, {n, width}),
         KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t a) {
-            o(i, a) = cosine ? amplitude * Kokkos::Experimental::cos(o(i, a) + phase(a))
+            o(i, a) = cosine ? amplitude * math::cos(o(i, a) + phase(a))
                              : (o(i, a) > 0.0 ? o(i, a) : 0.0);
         });
     Kokkos::deep_copy(out, o);
@@ -58,7 +59,7 @@ void normalise_rows(const HostMatrix& rows) {
         KOKKOS_LAMBDA(const std::int64_t i) {
             double s = 0.0;
             for (std::int64_t j = 0; j < d; ++j) s += x(i, j) * x(i, j);
-            const double inv = s > 0.0 ? 1.0 / Kokkos::Experimental::sqrt(s) : 0.0;
+            const double inv = s > 0.0 ? 1.0 / math::sqrt(s) : 0.0;
             for (std::int64_t j = 0; j < d; ++j) x(i, j) *= inv;
         });
     Kokkos::deep_copy(rows, x);

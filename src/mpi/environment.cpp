@@ -8,6 +8,8 @@
 
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace drfm::mpi {
 namespace {
@@ -28,7 +30,22 @@ Environment::Environment(int& argc, char**& argv) {
     int rank = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     log::set_world_rank(rank);
-    Kokkos::initialize(argc, argv);
+    // Kokkos sees only its own --kokkos-* options (it would answer a plain --help with its own
+    // help); they are then taken out of argv, which is left to the program's parser.
+    std::vector<char*> kokkos_argv{argv[0]};
+    int kept = 1;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]).rfind("--kokkos-", 0) == 0)
+            kokkos_argv.push_back(argv[i]);
+        else
+            argv[kept++] = argv[i];
+    }
+    argc = kept;
+    argv[argc] = nullptr;
+    int kokkos_argc = static_cast<int>(kokkos_argv.size());
+    kokkos_argv.push_back(nullptr);
+    char** kokkos_args = kokkos_argv.data();
+    Kokkos::initialize(kokkos_argc, kokkos_args);
 }
 
 Environment::~Environment() {

@@ -4,6 +4,8 @@
 /// (seed, stream, layer, row, column), so every rank computes exactly the entries it owns and
 /// results do not depend on the number of ranks, the process grid or the block size. Usable inside
 /// Kokkos kernels on any backend.
+#include "drfm/core/kokkos_compat.hpp"
+
 #include <Kokkos_Core.hpp>
 
 #include <cstdint>
@@ -68,8 +70,7 @@ KOKKOS_INLINE_FUNCTION double normal(std::uint64_t seed, std::uint32_t stream, s
     Philox4x32 r = bits(seed, stream, layer, row, col);
     double u1 = 1.0 - unit_double(r.v[0], r.v[1]);  // (0, 1]: log is finite
     double u2 = unit_double(r.v[2], r.v[3]);
-    return Kokkos::Experimental::sqrt(-2.0 * Kokkos::Experimental::log(u1)) *
-           Kokkos::Experimental::cos(6.283185307179586 * u2);
+    return math::sqrt(-2.0 * math::log(u1)) * math::cos(6.283185307179586 * u2);
 }
 
 /// Cauchy(0, scale) by inversion: scale · tan(π (u − 1/2)).
@@ -78,7 +79,7 @@ KOKKOS_INLINE_FUNCTION double cauchy(std::uint64_t seed, std::uint32_t stream, s
     Philox4x32 r = bits(seed, stream, layer, row, col);
     double u = unit_double(r.v[0], r.v[1]);
     if (u == 0.0) u = 0.5 / 9007199254740992.0;  // tan(-π/2) is infinite
-    return scale * Kokkos::Experimental::tan(3.141592653589793 * (u - 0.5));
+    return scale * math::tan(3.141592653589793 * (u - 0.5));
 }
 
 }  // namespace drfm::random

@@ -10,6 +10,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <cstdint>
+#include <string>
 
 namespace drfm {
 
@@ -27,16 +28,25 @@ inline HostMatrix make_host_matrix(const std::string& label, std::int64_t rows, 
                       static_cast<size_t>(rows), static_cast<size_t>(cols));
 }
 
-/// Copy to the execution space's memory (no copy when host memory is already accessible there).
+/// The label of a copy of `v`: its own, or "drfm::mirror" for an unmanaged view (which has none),
+/// so that the copies a GPU build allocates keep the "drfm::" label rule.
+template <class View>
+std::string mirror_label(const View& v) {
+    std::string label = v.label();
+    return label.empty() ? std::string("drfm::mirror") : label;
+}
+
+/// Copy to the execution space's memory (no copy when it is the same memory space; both calls fence,
+/// so host code may read the result right after a kernel).
 template <class View>
 auto to_device(const View& v) {
-    return Kokkos::create_mirror_view_and_copy(MemSpace(), v);
+    return Kokkos::create_mirror_view_and_copy(MemSpace(), v, mirror_label(v));
 }
 
 /// Copy to host memory (no copy when the view already lives on the host).
 template <class View>
 auto to_host(const View& v) {
-    return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v);
+    return Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), v, mirror_label(v));
 }
 
 }  // namespace drfm

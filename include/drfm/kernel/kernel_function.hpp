@@ -8,6 +8,7 @@
 /// and the weight of the closed-form gradient (§2.3), ∇f_c(x) = s Σ_p α_pc w(x, z_p) M (z_p − x) with
 /// s = p / L^p and w = k·‖x − z‖^{p−2}; pairs at distance < 1e-10 (and the self pair) contribute 0.
 #include "drfm/config/config.hpp"
+#include "drfm/core/kokkos_compat.hpp"
 
 #include <Kokkos_Core.hpp>
 
@@ -34,20 +35,20 @@ struct KernelFunction {
     /// (‖x − z‖/L)^p from the squared distance, exact for p = 1 and p = 2.
     KOKKOS_INLINE_FUNCTION double scaled_power(double d2) const {
         const double r2 = d2 / (length * length);
-        if (exponent == 1.0) return Kokkos::Experimental::sqrt(r2);
+        if (exponent == 1.0) return math::sqrt(r2);
         if (exponent == 2.0) return r2;
-        return Kokkos::Experimental::pow(r2, 0.5 * exponent);
+        return math::pow(r2, 0.5 * exponent);
     }
     KOKKOS_INLINE_FUNCTION double value(double d2) const {
-        return Kokkos::Experimental::exp(-scaled_power(d2));
+        return math::exp(-scaled_power(d2));
     }
     /// w = k·‖x − z‖^{p−2}; 0 below the distance threshold.
     KOKKOS_INLINE_FUNCTION double gradient_weight(double d2) const {
         if (d2 < min_distance * min_distance) return 0.0;
         const double k = value(d2);
         if (exponent == 2.0) return k;
-        if (exponent == 1.0) return k / Kokkos::Experimental::sqrt(d2);
-        return k * Kokkos::Experimental::pow(d2, 0.5 * (exponent - 2.0));
+        if (exponent == 1.0) return k / math::sqrt(d2);
+        return k * math::pow(d2, 0.5 * (exponent - 2.0));
     }
     /// s = p / L^p, the factor in front of the gradient sum.
     double gradient_scale() const { return exponent / std::pow(length, exponent); }
