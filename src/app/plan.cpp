@@ -1,5 +1,7 @@
 #include "drfm/app/plan.hpp"
 
+#include "drfm/app/deep_rfm.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -62,8 +64,7 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
 
     Plan plan;
     plan.shape = s;
-    for (const char* name : {"kernel", "solve", "agop", "sqrt", "features", "predict", "analysis"})
-        plan.phases.push_back({name, 0.0, 0.0});
+    for (const std::string& name : phase_names()) plan.phases.push_back({name, 0.0, 0.0});
     auto phase = [&](const char* name) -> PhaseCost& {
         return *std::find_if(plan.phases.begin(), plan.phases.end(),
                              [&](const PhaseCost& pc) { return pc.name == name; });

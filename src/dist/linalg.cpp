@@ -49,9 +49,7 @@ void cholesky_solve(DistMatrix& a, DistMatrix& b) {
     if (info > 0) {
         throw collective(NumericalError(
             drfm::detail::concat("pdpotrf: the leading minor of order ", info, " of the ", n, "x",
-                                 n, " matrix is not positive definite, so it is not symmetric "
-                                 "positive definite (for a kernel system, a larger ridge "
-                                 "model.ridge makes it so)"),
+                                 n, " matrix is not positive definite, so neither is the matrix"),
             __FILE__, __LINE__));
     }
     pdpotrs_(&uplo, &n, &nrhs, a.data(), &one, &one, a.desc().data(), b.data(), &one, &one,
@@ -73,8 +71,7 @@ void lu_solve(DistMatrix& a, DistMatrix& b) {
         throw collective(NumericalError(
             drfm::detail::concat("pdgetrf: U(", info, ",", info, ") is exactly zero, the ", n,
                                  "x", n, " matrix is singular and the system has no unique "
-                                 "solution (for a kernel system, use a positive ridge "
-                                 "model.ridge)"),
+                                 "solution"),
             __FILE__, __LINE__));
     }
     char trans = to_char(Trans::none);

@@ -18,6 +18,7 @@ ResultsLayout example_layout() {
     l.depth = 4;
     l.max_k = 5;
     l.picture_size = 4;
+    l.phases = {"kernel", "solve", "agop", "sqrt", "features", "analysis"};
     l.parameters = {{"ridge", "ridge lambda of the run", "1"}, {"seed", "model seed", "1"}};
     return l;
 }
@@ -196,6 +197,15 @@ TEST(ResultsFileTest, ReopenRestoresTheLayoutAndRunStatuses) {
               (std::vector<RunStatus>{RunStatus::done, RunStatus::pending, RunStatus::failed}));
     EXPECT_EQ(results.read_record("/timings/seconds", {2, 3}), record_values(2, 3, 6));
     EXPECT_EQ(read_attribute<std::string>(results.file(), "/", "status"), "incomplete");
+    // The resumed file takes new records, collectively and from one rank alone.
+    results.write_record("/timings/seconds", {1, 0}, record_values(1, 0, 6));
+    if (comm.is_root())
+        results.write_record("/timings/seconds", {1, 1}, record_values(1, 1, 6),
+                             Transfer::independent);
+    comm.barrier();
+    results.file().flush();
+    EXPECT_EQ(results.read_record("/timings/seconds", {1, 0}), record_values(1, 0, 6));
+    EXPECT_EQ(results.read_record("/timings/seconds", {1, 1}), record_values(1, 1, 6));
     results.close();
 }
 

@@ -33,7 +33,7 @@ struct ResultsLayout {
     std::vector<std::string> splits{"train", "test"};
     std::int64_t max_k = 0;         ///< longest spectrum stored (k dimension)
     std::int64_t picture_size = 0;  ///< side t of the block-averaged Gram tiles
-    std::vector<std::string> phases{"kernel", "solve", "agop", "sqrt", "features", "analysis"};
+    std::vector<std::string> phases;  ///< timed phases of a layer (app::phase_names())
     std::vector<RunParameter> parameters;
 
     bool operator==(const ResultsLayout& o) const {
