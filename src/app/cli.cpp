@@ -19,7 +19,7 @@ struct OptionSpec {
 
 constexpr OptionSpec options[] = {
     {"--help", "-h", false},    {"--version", "-V", false}, {"--dry-run", "-n", false},
-    {"--restart", "", false},   {"--walltime", "", true},
+    {"--restart", "", false},   {"--walltime", "", true},   {"--runs", "", true},
 };
 
 [[noreturn]] void raise(const std::string& message) {
@@ -48,10 +48,23 @@ void set_flag(CliOptions& cli, std::string_view long_name) {
     if (long_name == "--restart") cli.restart = true;
 }
 
-void set_walltime(CliOptions& cli, const std::string& value) {
+/// What an option with a value expects, for messages.
+std::string value_hint(std::string_view long_name) {
+    return long_name == "--runs" ? "A:B (runs A..B-1 of the scan, 0-based) or A:"
+                                 : "seconds, HH:MM:SS or D-HH:MM:SS";
+}
+
+void set_value(CliOptions& cli, std::string_view long_name, const std::string& value) {
+    if (long_name == "--runs") {
+        if (!parse_run_slice(value))
+            raise("option '--runs': malformed slice '" + value + "': expected " +
+                  value_hint(long_name));
+        cli.runs = value;
+        return;
+    }
     if (config::parse_duration(value) < 0)
-        raise("option '--walltime': malformed duration '" + value +
-              "': expected seconds, HH:MM:SS or D-HH:MM:SS");
+        raise("option '--walltime': malformed duration '" + value + "': expected " +
+              value_hint(long_name));
     cli.walltime = value;
 }
 
@@ -61,6 +74,23 @@ bool is_override(const std::string& arg) {
 }
 
 }  // namespace
+
+std::optional<RunSlice> parse_run_slice(std::string_view text) {
+    auto number = [](std::string_view s, std::int64_t& out) {
+        if (s.empty() || s.size() > 12) return false;
+        if (s.find_first_not_of("0123456789") != std::string_view::npos) return false;
+        out = std::stoll(std::string(s));
+        return true;
+    };
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    RunSlice slice;
+    if (!number(text.substr(0, colon), slice.first)) return std::nullopt;
+    const std::string_view rest = text.substr(colon + 1);
+    if (rest.empty()) return slice;
+    if (!number(rest, slice.last) || slice.last <= slice.first) return std::nullopt;
+    return slice;
+}
 
 std::vector<std::string> CliOptions::all_overrides() const {
     std::vector<std::string> out = overrides;
@@ -85,11 +115,12 @@ CliOptions parse_cli(const std::vector<std::string>& args) {
             if (!option->takes_value) {
                 set_flag(cli, option->long_name);
             } else if (eq != std::string::npos) {
-                set_walltime(cli, arg.substr(eq + 1));
+                set_value(cli, option->long_name, arg.substr(eq + 1));
             } else if (i + 1 < args.size()) {
-                set_walltime(cli, args[++i]);
+                set_value(cli, option->long_name, args[++i]);
             } else {
-                raise("option '" + name + "' needs a value (seconds, HH:MM:SS or D-HH:MM:SS)");
+                raise("option '" + name + "' needs a value (" + value_hint(option->long_name) +
+                      ")");
             }
         } else if (is_override(arg)) {
             cli.overrides.push_back(arg);
@@ -126,10 +157,13 @@ Options:
   -n, --dry-run       check the input and the command line, read only the dataset headers, print
                       the resolved configuration and the plan (grid, memory, work), exit 0
                       without the heavy computation
-      --restart       continue a run that stopped early (exit 75) from the state kept in
-                      output.path; give the same input file and overrides
+      --restart       start over: replace output.path even when it holds finished runs
+                      (without it, the same command resumes: done runs are kept, interrupted
+                      ones redone; a file of another configuration is refused)
       --walltime=T    wall-time budget, overriding run.walltime: seconds, HH:MM:SS or
                       D-HH:MM:SS; the run stops at a layer boundary (exit 75) before it ends
+      --runs=A:B      only runs A..B-1 of the [scan] expansion (0-based; A: to the end), e.g.
+                      one slice per Slurm array task, each with its own output.path
       --              end of options
 
 Overrides (AMReX ParmParse style: applied after the file, the last one wins, checked like the file):
@@ -146,15 +180,16 @@ Exit codes:
   4    resource: the memory plan exceeds what the node has
   5    I/O failure while writing the results
   6    MPI or BLACS failure
-  75   stopped early by a signal or the wall-time budget; the state is saved:
-       resubmit with --restart
+  75   stopped early by SIGTERM/SIGUSR1 or the wall-time budget, at a layer boundary;
+       every finished run is saved: run the same command again to resume
 
 Examples:
   drfm_hpc --dry-run input/quickstart.toml
   mpirun -n 16 drfm_hpc input/paper_mnist_style.toml model.depth=10 output.path=results/d10.h5
 
 Documentation (in the source tree): docs/input.md lists every input key with its type, default,
-range and meaning; input/*.toml are ready-to-run examples.
+range and meaning; docs/scans.md the [scan] section, resume and the Slurm job scripts in jobs/;
+input/*.toml are ready-to-run examples.
 )";
 }
 

@@ -68,48 +68,52 @@ LayerReport analyse_layer(const LayerResult& layer, const data::Data& data,
 }
 
 void write_layer(const io::ResultsFile& file, std::int64_t run, int layer, const LayerResult& result,
-                 const LayerReport& report, const PhaseTimes& times) {
+                 const LayerReport& report, const PhaseTimes& times, io::Transfer transfer) {
     const std::int64_t l = layer - 1, k = file.layout().max_k;
+    auto put = [&](const std::string& path, const std::vector<std::int64_t>& index,
+                   const std::vector<double>& values) {
+        file.write_record(path, index, values, transfer);
+    };
     auto per_repr = [&](auto field) {
         std::vector<double> v(repr_count);
         for (int r = 0; r < repr_count; ++r) v[r] = field(r);
         return v;
     };
-    file.write_record("/metrics/nc1", {run, l}, per_repr([&](int r) { return report.nc[r].nc1; }));
-    file.write_record("/metrics/nc1_code", {run, l}, per_repr([&](int r) { return report.nc[r].nc1_code; }));
-    file.write_record("/metrics/nc1_papyan", {run, l}, per_repr([&](int r) { return report.nc[r].nc1_papyan; }));
-    file.write_record("/metrics/nc2", {run, l}, per_repr([&](int r) { return report.nc[r].nc2; }));
-    file.write_record("/metrics/nc2_fro", {run, l}, per_repr([&](int r) { return report.nc[r].nc2_fro; }));
-    file.write_record("/metrics/nc4", {run, l}, per_repr([&](int r) { return report.nc4[r]; }));
-    file.write_record("/metrics/accuracy", {run, l}, {result.train.accuracy, result.test.accuracy});
-    file.write_record("/metrics/mse", {run, l}, {result.train.mse, result.test.mse});
+    put("/metrics/nc1", {run, l}, per_repr([&](int r) { return report.nc[r].nc1; }));
+    put("/metrics/nc1_code", {run, l}, per_repr([&](int r) { return report.nc[r].nc1_code; }));
+    put("/metrics/nc1_papyan", {run, l}, per_repr([&](int r) { return report.nc[r].nc1_papyan; }));
+    put("/metrics/nc2", {run, l}, per_repr([&](int r) { return report.nc[r].nc2; }));
+    put("/metrics/nc2_fro", {run, l}, per_repr([&](int r) { return report.nc[r].nc2_fro; }));
+    put("/metrics/nc4", {run, l}, per_repr([&](int r) { return report.nc4[r]; }));
+    put("/metrics/accuracy", {run, l}, {result.train.accuracy, result.test.accuracy});
+    put("/metrics/mse", {run, l}, {result.train.mse, result.test.mse});
 
-    file.write_record("/spectra/agop", {run, l}, padded(result.feature_matrix.eigenvalues, k));
-    file.write_record("/spectra/kernel", {run, l}, padded(result.kernel_eigenvalues, k));
+    put("/spectra/agop", {run, l}, padded(result.feature_matrix.eigenvalues, k));
+    put("/spectra/kernel", {run, l}, padded(result.kernel_eigenvalues, k));
     for (std::int64_t r = 0; r < repr_count; ++r) {
         for (std::int64_t c = 0; c < 2; ++c) {
             const analysis::Spectrum& s = report.spectra[r][c];
             const std::vector<std::int64_t> at{run, l, r, c};
-            file.write_record("/spectra/rho", at, padded(s.rho, k));
-            file.write_record("/spectra/quality", at, padded(s.quality, k));
-            file.write_record("/spectra/utility", at, padded(s.utility, k));
-            file.write_record("/spectra/pi", at, padded(s.pi, k));
-            file.write_record("/spectra/pi_star", at, padded(s.pi_star, k));
-            file.write_record("/spectra/d_eff", at, {s.d_eff});
-            file.write_record("/spectra/tail_c", at, {s.tail_c});
-            file.write_record("/spectra/k_tau90", at, {s.k_90 < 0 ? nan : s.k_90});
-            file.write_record("/spectra/k_tau99", at, {s.k_99 < 0 ? nan : s.k_99});
-            file.write_record("/spectra/dlr_function", at, {s.dlr_function});
-            file.write_record("/spectra/dlr_spectral", at, {s.dlr_spectral});
+            put("/spectra/rho", at, padded(s.rho, k));
+            put("/spectra/quality", at, padded(s.quality, k));
+            put("/spectra/utility", at, padded(s.utility, k));
+            put("/spectra/pi", at, padded(s.pi, k));
+            put("/spectra/pi_star", at, padded(s.pi_star, k));
+            put("/spectra/d_eff", at, {s.d_eff});
+            put("/spectra/tail_c", at, {s.tail_c});
+            put("/spectra/k_tau90", at, {s.k_90 < 0 ? nan : s.k_90});
+            put("/spectra/k_tau99", at, {s.k_99 < 0 ? nan : s.k_99});
+            put("/spectra/dlr_function", at, {s.dlr_function});
+            put("/spectra/dlr_spectral", at, {s.dlr_spectral});
         }
         const HostMatrix& g = report.gram[r];
         const std::int64_t t = file.layout().picture_size;
         std::vector<double> tiles(static_cast<size_t>(t * t), nan);
         for (std::int64_t i = 0; i < std::min<std::int64_t>(t, g.extent(0)); ++i)
             for (std::int64_t j = 0; j < std::min<std::int64_t>(t, g.extent(1)); ++j) tiles[i * t + j] = g(i, j);
-        file.write_record("/pictures/gram", {run, l, r}, tiles);
+        put("/pictures/gram", {run, l, r}, tiles);
     }
-    file.write_record("/timings/seconds", {run, l},
+    put("/timings/seconds", {run, l},
                       std::vector<double>(std::begin(times.seconds), std::end(times.seconds)));
 }
 

@@ -1,10 +1,11 @@
 #include "drfm/app/program.hpp"
 
 #include "drfm/app/cli.hpp"
-#include "drfm/app/run.hpp"
-#include "drfm/config/load.hpp"
+#include "drfm/app/scan_run.hpp"
+#include "drfm/app/signals.hpp"
 #include "drfm/core/build_info.hpp"
 #include "drfm/core/log.hpp"
+#include "drfm/core/timer.hpp"
 #include "drfm/mpi/comm.hpp"
 
 #include <Kokkos_Core.hpp>
@@ -36,8 +37,9 @@ std::string version_text() {
 }
 
 int execute(int argc, char** argv, const mpi::Comm& world) {
+    const Stopwatch since_start;  // run.walltime counts from here
+    install_stop_handlers();
     CliOptions cli;
-    config::Config cfg;
     mpi::collective(world, [&] { cli = parse_cli(argc, argv); });
     if (cli.help) {
         log::info() << help_text();
@@ -47,19 +49,20 @@ int execute(int argc, char** argv, const mpi::Comm& world) {
         log::info() << version_text();
         return 0;
     }
-    mpi::collective(world, [&] { cfg = config::load_config(cli.input_path, cli.all_overrides()); });
+    Scan scan;
+    mpi::collective(world,
+                    [&] { scan = load_scan(cli.input_path, cli.all_overrides(), cli.runs); });
     log::info() << "drfm_hpc " << build_info::version << " (git " << build_info::git_sha << "), "
                 << world.size() << " ranks, input " << cli.input_path;
-    log::info() << "resolved configuration:\n" << cfg.resolved_toml;
+    log::info() << "resolved configuration:\n" << scan.resolved_toml;
 
     if (cli.dry_run) {
-        const Plan plan = make_plan(cfg, problem_shape(cfg, world));
-        log::info() << plan.describe(cfg);
-        log::info() << check_memory(plan, world);
+        plan_scan(scan, world);
         log::info() << "dry run: nothing computed, no results written";
         return 0;
     }
-    run_deep_rfm(cfg, world);
+    if (run_scan(scan, world, {cli.restart, &since_start}) == ScanOutcome::stopped)
+        return static_cast<int>(ExitCode::requeue);
     return 0;
 }
 

@@ -2,7 +2,6 @@
 
 #include "drfm/app/deep_rfm.hpp"
 #include "drfm/app/layer_report.hpp"
-#include "drfm/core/log.hpp"
 #include "drfm/core/timer.hpp"
 #include "drfm/data/dataset.hpp"
 #include "drfm/dist/blacs_grid.hpp"
@@ -13,11 +12,27 @@
 #include <sstream>
 
 namespace drfm::app {
+
+/// parallel.grid, or the near-square default. Checked here (every rank decides the same) so that
+/// --dry-run refuses a grid that does not fit the ranks too, with one message.
+dist::GridShape grid_shape(const config::Config& cfg, int ranks) {
+    if (!cfg.parallel.grid) return dist::BlacsGrid::near_square_shape(ranks);
+    const auto [rows, cols] = *cfg.parallel.grid;
+    const std::int64_t needed = std::int64_t{rows} * cols;
+    if (needed != ranks) {
+        throw collective(ConfigError(detail::concat(
+            "parallel.grid = \"", rows, "x", cols, "\" needs ", needed, " ranks, but the job has ",
+            ranks, ": start ", needed, " ranks, set parallel.grid to \"PxQ\" with P*Q = ", ranks,
+            ", or leave it out for the near-square default"), __FILE__, __LINE__));
+    }
+    return {rows, cols};
+}
+
 namespace {
 
-dist::GridShape grid_shape(const config::Config& cfg, int ranks) {
-    if (cfg.parallel.grid) return {cfg.parallel.grid->first, cfg.parallel.grid->second};
-    return dist::BlacsGrid::near_square_shape(ranks);
+/// Where the test split comes from: the IDX folder, or the csv/hdf5 test file.
+const std::string& test_file(const config::DataConfig& data) {
+    return data.source == config::DataSource::idx ? data.path : data.test_path;
 }
 
 /// MemAvailable of this node in bytes (0 when /proc/meminfo is unreadable).
@@ -37,28 +52,29 @@ std::string gib(double bytes) {
     return buf;
 }
 
-std::string layer_line(int layer, const LayerResult& r, const LayerReport& rep, const PhaseTimes& t) {
-    char buf[256];
-    double total = 0.0;
-    for (double s : t.seconds) total += s;
-    std::snprintf(buf, sizeof buf,
-                  "%5d  %9.4f %9.4f  %10.3e %10.3e %10.3e  %7.2f %7.2f %7.2f %6.2f %7.2f %7.2f %7.2f  %7.2f",
-                  layer, r.train.accuracy, r.test.accuracy, rep.nc[0].nc1, rep.nc[1].nc1, rep.nc[2].nc1,
-                  t.seconds[0], t.seconds[1], t.seconds[2], t.seconds[3], t.seconds[4], t.seconds[5],
-                  t.seconds[6], total);
-    return buf;
+/// A copy of `m`: run_layer row-normalises its input in place, and a scan keeps the data for
+/// its next run.
+HostMatrix copy_of(const HostMatrix& m) {
+    HostMatrix out = make_host_matrix("drfm::app::layer_input", m.extent(0), m.extent(1));
+    Kokkos::deep_copy(out, m);
+    return out;
 }
 
 }  // namespace
 
 ProblemShape problem_shape(const config::Config& cfg, const mpi::Comm& comm) {
     const data::DataShape shape = data::read_shape(cfg.data, comm);
-    DRFM_CHECK(cfg.data.n_train <= shape.n_train_available, InputDataError, cfg.data.path,
-               ": data.n_train = ", cfg.data.n_train, " but the training data has only ",
-               shape.n_train_available, " samples; lower data.n_train");
-    DRFM_CHECK(cfg.data.n_test <= shape.n_test_available, InputDataError, cfg.data.path,
-               ": data.n_test = ", cfg.data.n_test, " but the test data has only ",
-               shape.n_test_available, " samples; lower data.n_test");
+    // Same words as the data stage (data::select_subset), and printed once: every rank agrees.
+    mpi::collective(comm, [&] {
+        DRFM_CHECK(cfg.data.n_train <= shape.n_train_available, InputDataError, cfg.data.path,
+                   ": data.n_train = ", cfg.data.n_train, " but the file has ",
+                   shape.n_train_available, " samples; lower data.n_train to at most ",
+                   shape.n_train_available);
+        DRFM_CHECK(cfg.data.n_test <= shape.n_test_available, InputDataError, test_file(cfg.data),
+                   ": data.n_test = ", cfg.data.n_test, " but the test file has ",
+                   shape.n_test_available, " samples; lower data.n_test to at most ",
+                   shape.n_test_available);
+    });
     ProblemShape s;
     s.n = data::subset_size(cfg.data.n_train, cfg.data.subset, shape.classes);
     s.n_test = cfg.data.n_test;
@@ -90,44 +106,28 @@ std::string check_memory(const Plan& plan, const mpi::Comm& comm) {
     return os.str();
 }
 
-void run_deep_rfm(const config::Config& cfg, const mpi::Comm& comm) {
-    Stopwatch wall;
-    const Plan plan = make_plan(cfg, problem_shape(cfg, comm));
-    log::info() << plan.describe(cfg);
-    log::info() << check_memory(plan, comm);
-
-    const dist::GridShape shape = grid_shape(cfg, comm.size());
-    dist::BlacsGrid grid(comm, shape.rows, shape.cols);
-    data::Data data = data::load_data(cfg.data, comm);
-    log::info() << "data: " << data.description;
-
-    io::ResultsFile results = io::ResultsFile::create(
-        comm, cfg.output.path, cfg.output.overwrite, results_layout(cfg, data.train.n, data.train.d),
-        {cfg.resolved_toml, std::to_string(shape.rows) + "x" + std::to_string(shape.cols) + " column-major"});
-    log::info() << "results: " << cfg.output.path;
-    log::info() << "layer  train_acc  test_acc     nc1(X)    nc1(MX) nc1(PhiMX)   kernel   solve    agop   sqrt"
-                   " features predict analysis  total [s]";
-
+bool run_layers(const config::Config& cfg, const data::Data& data, const dist::BlacsGrid& grid,
+                const io::ResultsFile& results, std::int64_t run, LayerObserver& observer) {
+    const mpi::Comm& comm = grid.comm();
     const WeightsFactory weights = default_weights(cfg.model);
-    HostMatrix x = data.train.x, x_test = data.test.x;
+    HostMatrix x = copy_of(data.train.x), x_test = copy_of(data.test.x);
     for (int layer = 1; layer <= cfg.model.depth; ++layer) {
+        if (!observer.proceed(layer)) return false;
         PhaseTimes times;
         LayerResult result = run_layer(layer, x, x_test, data, cfg, grid, weights, times);
         Stopwatch analysis_watch;
         const LayerReport report = analyse_layer(result, data, cfg, comm);
         times[Phase::analysis] += analysis_watch.seconds();
         comm.allreduce_max(times.seconds, static_cast<std::int64_t>(Phase::count));
-        write_layer(results, 0, layer, result, report, times);
-        log::info() << layer_line(layer, result, report, times);
+        // Every record is replicated after the reductions: the grid's root writes them alone,
+        // so rank groups never share a collective call on the file.
+        if (comm.is_root())
+            write_layer(results, run, layer, result, report, times, io::Transfer::independent);
+        observer.finished(layer, result, report, times);
         x = result.phi;
         x_test = result.phi_test;
     }
-    results.set_status(0, io::RunStatus::done);
-    results.close();
-    char elapsed[32];
-    std::snprintf(elapsed, sizeof elapsed, "%.1f", wall.seconds());
-    log::info() << "done in " << elapsed << " s; results in " << cfg.output.path
-                << " (plots: /usr/bin/python3 tools/plot_results.py " << cfg.output.path << ")";
+    return true;
 }
 
 }  // namespace drfm::app

@@ -268,21 +268,15 @@ Config ConfigBuilder::finish() const {
     return out;
 }
 
-Config parse_config(std::string_view toml_text, const std::string& source_name,
-                    const std::vector<std::string>& overrides) {
-    toml::table root;
+toml::table parse_document(std::string_view toml_text, const std::string& source_name) {
     try {
-        root = toml::parse(toml_text, source_name);
+        return toml::parse(toml_text, source_name);
     } catch (const toml::parse_error& e) {
         raise(location(e.source(), source_name), "malformed TOML: " + std::string(e.description()));
     }
-    ConfigBuilder builder(source_name);
-    builder.apply_document(root);
-    for (const auto& text : overrides) builder.apply_override(text);
-    return builder.finish();
 }
 
-Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+std::string read_input_file(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec))
         raise(path, "cannot read the input file: it is a directory");
@@ -291,7 +285,20 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad()) raise(path, "error while reading the input file");
-    return parse_config(text.str(), path, overrides);
+    return text.str();
+}
+
+Config parse_config(std::string_view toml_text, const std::string& source_name,
+                    const std::vector<std::string>& overrides) {
+    const toml::table root = parse_document(toml_text, source_name);
+    ConfigBuilder builder(source_name);
+    builder.apply_document(root);
+    for (const auto& text : overrides) builder.apply_override(text);
+    return builder.finish();
+}
+
+Config load_config(const std::string& path, const std::vector<std::string>& overrides) {
+    return parse_config(read_input_file(path), path, overrides);
 }
 
 std::string resolved_toml(const Config& config) {

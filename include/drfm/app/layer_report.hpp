@@ -25,9 +25,11 @@ struct LayerReport {
 LayerReport analyse_layer(const LayerResult& layer, const data::Data& data,
                           const config::Config& cfg, const mpi::Comm& comm);
 
-/// Writes every record of layer `layer` (1-based) of run `run`. Collective over the file's comm.
+/// Writes every record of layer `layer` (1-based) of run `run`. Transfer::collective: collective
+/// over the file's comm; Transfer::independent: called by one rank alone (a rank group's root).
 void write_layer(const io::ResultsFile& file, std::int64_t run, int layer, const LayerResult& result,
-                 const LayerReport& report, const PhaseTimes& times);
+                 const LayerReport& report, const PhaseTimes& times,
+                 io::Transfer transfer = io::Transfer::collective);
 
 /// The results layout of a run of `cfg` on data of dimension d and n training samples.
 io::ResultsLayout results_layout(const config::Config& cfg, std::int64_t n, std::int64_t d);

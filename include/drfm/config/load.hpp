@@ -60,6 +60,15 @@ private:
     std::map<std::string, std::string, std::less<>> origin_;
 };
 
+/// Parses TOML text named `source_name` in messages (the first step of parse_config; scans read
+/// their [scan] section from the same document).
+/// @throws ConfigError "file:line:col: malformed TOML: ..." on a syntax error.
+toml::table parse_document(std::string_view toml_text, const std::string& source_name);
+
+/// The whole text of the input file at `path`.
+/// @throws ConfigError when the file is missing, a directory or unreadable.
+std::string read_input_file(const std::string& path);
+
 /// Parses TOML text (named `source_name` in messages) and applies `overrides` in order.
 Config parse_config(std::string_view toml_text, const std::string& source_name,
                     const std::vector<std::string>& overrides);
