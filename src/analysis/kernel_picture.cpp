@@ -1,31 +1,21 @@
 #include "drfm/analysis/kernel_picture.hpp"
 
 #include "common.hpp"
+#include "kernel_routes.hpp"
 #include "linalg.hpp"
 #include "drfm/core/symmetric_eigen.hpp"
 
 #include "drfm/core/error.hpp"
 #include "drfm/core/log.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace drfm::analysis {
-namespace {
+namespace detail {
 
-using detail::ConstHostMap;
-constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-
-/// Sufficient statistics of the p×p route after the Allreduce, with Y = [f* f] (n×2C), both F and
-/// Y column-centred when requested: FᵀF, FᵀY and the column sums of squares of Y.
-struct Moments {
-    double samples = 0;
-    Eigen::MatrixXd gram;   ///< p×p, symmetric
-    Eigen::MatrixXd cross;  ///< p×2C
-    Eigen::VectorXd norms;  ///< 2C
-};
-
-/// Column means of [F Y] (zero when not centring): one Allreduce of p + 2C numbers.
 Eigen::RowVectorXd column_means(const ConstHostMap& f, const Eigen::MatrixXd& y, double samples,
                                 bool centred, const mpi::Comm& comm) {
     Eigen::RowVectorXd means = Eigen::RowVectorXd::Zero(f.cols() + y.cols());
@@ -35,16 +25,26 @@ Eigen::RowVectorXd column_means(const ConstHostMap& f, const Eigen::MatrixXd& y,
     return means / samples;
 }
 
+}  // namespace detail
+namespace {
+
+using detail::ConstHostMap;
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+/// Sufficient statistics of the p×p route after the Allreduce, with Y = [f* f] (n×2C), both F and
+/// Y column-centred when requested: FᵀF, FᵀY and the column sums of squares of Y.
+struct Moments {
+    Eigen::MatrixXd gram;   ///< p×p, symmetric
+    Eigen::MatrixXd cross;  ///< p×2C
+    Eigen::VectorXd norms;  ///< 2C
+};
+
 /// Streams the local rows in blocks (centred exactly) into FᵀF, FᵀY, ‖Y_c‖²; one Allreduce.
-Moments reduce_moments(const ConstHostMap& f, const Eigen::MatrixXd& y, bool centred,
-                       const mpi::Comm& comm) {
+Moments reduce_moments(const ConstHostMap& f, const Eigen::MatrixXd& y, double samples,
+                       bool centred, const mpi::Comm& comm) {
     const Eigen::Index p = f.cols(), q = y.cols();
     Moments out;
-    out.samples = static_cast<double>(comm.sum(static_cast<std::int64_t>(f.rows())));
-    if (out.samples == 0)  // a reduced value: every rank throws together
-        throw collective(InputDataError("kernel picture: no samples on any rank", __FILE__,
-                                        __LINE__));
-    Eigen::RowVectorXd means = column_means(f, y, out.samples, centred, comm);
+    Eigen::RowVectorXd means = detail::column_means(f, y, samples, centred, comm);
 
     Eigen::VectorXd buffer = Eigen::VectorXd::Zero(p * p + p * q + q);
     Eigen::Map<Eigen::MatrixXd> gram(buffer.data(), p, p), cross(buffer.data() + p * p, p, q);
@@ -64,9 +64,16 @@ Moments reduce_moments(const ConstHostMap& f, const Eigen::MatrixXd& y, bool cen
     return out;
 }
 
-/// Checks shapes on every rank together; returns Y = [f* f] of the local rows.
-Eigen::MatrixXd checked_outputs(const HostMatrix& features, const HostMatrix& targets,
-                                const HostMatrix& predictions, const mpi::Comm& comm) {
+/// The checked inputs of a route: my rows of F and of Y = [f* f], and n.
+struct Problem {
+    ConstHostMap features;
+    Eigen::MatrixXd outputs;  ///< n_local × 2C
+    double samples;           ///< n, the same on every rank, > 0
+};
+
+/// Checks shapes and counts the samples on every rank together.
+Problem checked_problem(const HostMatrix& features, const HostMatrix& targets,
+                        const HostMatrix& predictions, const mpi::Comm& comm) {
     detail::agreed_columns(features, "the feature matrix", comm);
     Eigen::Index c = detail::agreed_columns(targets, "the target matrix", comm);
     Eigen::Index c_pred = detail::agreed_columns(predictions, "the prediction matrix", comm);
@@ -83,9 +90,13 @@ Eigen::MatrixXd checked_outputs(const HostMatrix& features, const HostMatrix& ta
                    "kernel picture: this rank holds ", f.rows(), " feature rows, ", t.rows(),
                    " target rows and ", y.rows(), " prediction rows; they must match");
     });
-    Eigen::MatrixXd outputs(f.rows(), 2 * c);
-    outputs << t, y;
-    return outputs;
+    const auto samples = static_cast<double>(comm.sum(static_cast<std::int64_t>(f.rows())));
+    if (samples == 0)  // a reduced value: every rank throws together
+        throw collective(InputDataError("kernel picture: no samples on any rank", __FILE__,
+                                        __LINE__));
+    Problem out{f, Eigen::MatrixXd(f.rows(), 2 * c), samples};
+    out.outputs << t, y;
+    return out;
 }
 
 /// max_k ‖Σ v_k − ρ_k v_k‖ / ρ_1 over the kept pairs, agreed over the ranks (collective).
@@ -110,6 +121,58 @@ void check_residual(double residual, Eigen::Index p) {
     }
     if (residual > warn)
         log::warn() << "kernel picture: eigensolve residual " << residual << " above " << warn;
+}
+
+/// The p×p route (see kernel_picture).
+detail::RouteResult covariance_route(const Problem& in, bool centred, const mpi::Comm& comm) {
+    const ConstHostMap& f = in.features;
+    const Moments moments = reduce_moments(f, in.outputs, in.samples, centred, comm);
+    const double n = in.samples;
+    const Eigen::Index p = f.cols(), c = in.outputs.cols() / 2;
+
+    Eigen::MatrixXd sigma = moments.gram / n;
+    SymmetricEigen eig;
+    mpi::collective(comm, [&] { eig = symmetric_eigen(sigma, true); });
+    Eigen::Index r = 0;
+    while (r < p && eig.values(r) > kernel_rank_cutoff * eig.values(0)) ++r;
+    Eigen::VectorXd rho = eig.values.head(r);
+    Eigen::MatrixXd v = eig.vectors.leftCols(r);
+
+    // ⟨e_k, y⟩ = (1/n) Σ_i (F_i·v_k/√ρ_k) y_i = v_kᵀ(Fᵀy) / (n √ρ_k).
+    Eigen::MatrixXd coeff = v.transpose() * moments.cross;
+    coeff = (rho.array().sqrt() * n).inverse().matrix().asDiagonal() * coeff;
+    detail::RouteResult out;
+    KernelProjections& projections = out.projections;
+    projections.rho.assign(rho.data(), rho.data() + r);
+    projections.target = coeff.leftCols(c);
+    projections.function = coeff.rightCols(c);
+    projections.target_norm2 = moments.norms.head(c).sum() / n;
+    projections.function_norm2 = moments.norms.tail(c).sum() / n;
+
+    out.eig_residual = eigen_residual(sigma, v, rho, comm);
+    check_residual(out.eig_residual, p);
+    return out;
+}
+
+/// The metrics by `route` (resolved); `grid` is needed by the gram route only.
+Spectrum computed(const Problem& in, const KernelPictureOptions& options, KernelRoute route,
+                  const dist::BlacsGrid* grid, const mpi::Comm& comm) {
+    DRFM_CHECK(options.block_size >= 1, Error, "kernel picture: block size ", options.block_size,
+               " (need >= 1)");
+    detail::RouteResult result =
+        route == KernelRoute::gram
+            ? detail::gram_route(in.features, in.outputs, in.samples, options.centred, *grid,
+                                 options.block_size)
+            : covariance_route(in, options.centred, comm);
+    Spectrum out = spectrum_metrics(result.projections);
+    out.eig_residual = result.eig_residual;
+    out.route = route;
+    return out;
+}
+
+KernelRoute resolved(const KernelPictureOptions& options, const Problem& in) {
+    return resolve_route(options.route, static_cast<std::int64_t>(in.samples),
+                         in.features.cols());
 }
 
 }  // namespace
@@ -154,36 +217,42 @@ Spectrum spectrum_metrics(const KernelProjections& in) {
     return out;
 }
 
+const char* to_string(KernelRoute route) noexcept {
+    switch (route) {
+        case KernelRoute::covariance: return "covariance";
+        case KernelRoute::gram: return "gram";
+        case KernelRoute::automatic: break;
+    }
+    return "automatic";
+}
+
+KernelRoute resolve_route(KernelRoute requested, std::int64_t n, std::int64_t p) noexcept {
+    if (requested != KernelRoute::automatic) return requested;
+    return p < n ? KernelRoute::covariance : KernelRoute::gram;
+}
+
+Spectrum kernel_picture(const HostMatrix& features, const HostMatrix& targets,
+                        const HostMatrix& predictions, const KernelPictureOptions& options,
+                        const dist::BlacsGrid& grid) {
+    const Problem in = checked_problem(features, targets, predictions, grid.comm());
+    return computed(in, options, resolved(options, in), &grid, grid.comm());
+}
+
+Spectrum kernel_picture(const HostMatrix& features, const HostMatrix& targets,
+                        const HostMatrix& predictions, const KernelPictureOptions& options,
+                        const mpi::Comm& comm) {
+    const Problem in = checked_problem(features, targets, predictions, comm);
+    const KernelRoute route = resolved(options, in);
+    if (route != KernelRoute::gram) return computed(in, options, route, nullptr, comm);
+    const dist::BlacsGrid grid = dist::BlacsGrid::near_square(comm);
+    return computed(in, options, route, &grid, comm);
+}
+
 Spectrum kernel_picture(const HostMatrix& features, const HostMatrix& targets,
                         const HostMatrix& predictions, bool centred, const mpi::Comm& comm) {
-    Eigen::MatrixXd outputs = checked_outputs(features, targets, predictions, comm);
-    auto f = detail::eigen_view(features);
-    Moments moments = reduce_moments(f, outputs, centred, comm);
-    const double n = moments.samples;
-    const Eigen::Index p = f.cols(), c = outputs.cols() / 2;
-
-    Eigen::MatrixXd sigma = moments.gram / n;
-    SymmetricEigen eig;
-    mpi::collective(comm, [&] { eig = symmetric_eigen(sigma, true); });
-    Eigen::Index r = 0;
-    while (r < p && eig.values(r) > kernel_rank_cutoff * eig.values(0)) ++r;
-    Eigen::VectorXd rho = eig.values.head(r);
-    Eigen::MatrixXd v = eig.vectors.leftCols(r);
-
-    // ⟨e_k, y⟩ = (1/n) Σ_i (F_i·v_k/√ρ_k) y_i = v_kᵀ(Fᵀy) / (n √ρ_k).
-    Eigen::MatrixXd coeff = v.transpose() * moments.cross;
-    coeff = (rho.array().sqrt() * n).inverse().matrix().asDiagonal() * coeff;
-    KernelProjections projections;
-    projections.rho.assign(rho.data(), rho.data() + r);
-    projections.target = coeff.leftCols(c);
-    projections.function = coeff.rightCols(c);
-    projections.target_norm2 = moments.norms.head(c).sum() / n;
-    projections.function_norm2 = moments.norms.tail(c).sum() / n;
-
-    Spectrum out = spectrum_metrics(projections);
-    out.eig_residual = eigen_residual(sigma, v, rho, comm);
-    check_residual(out.eig_residual, p);
-    return out;
+    KernelPictureOptions options;
+    options.centred = centred;
+    return kernel_picture(features, targets, predictions, options, comm);
 }
 
 std::vector<double> symmetric_spectrum(const Eigen::MatrixXd& matrix) {

@@ -111,4 +111,19 @@ HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const Ho
     return result;
 }
 
+DistMatrix block_cyclic_from_rows(const BlacsGrid& grid, const RowPartition& rows,
+                                  const HostMatrix& local, BlockSize block) {
+    const auto width = static_cast<std::int64_t>(local.extent(1));
+    // The width is agreed inside gather_rows; the matrix shape must not depend on it beforehand.
+    DistMatrix out(grid, GlobalSize{rows.size(), grid.comm().max(width)}, block);
+    const Distribution& d = out.distribution();
+    HostMatrix whole_rows = gather_rows(grid.comm(), rows, local, d.my_global_rows());
+    HostMatrix mine = out.local();
+    for (std::int64_t j = 0; j < d.local_cols(); ++j) {
+        const std::int64_t c = d.global_col(LocalIndex{j}).value;
+        for (std::int64_t i = 0; i < d.local_rows(); ++i) mine(i, j) = whole_rows(i, c);
+    }
+    return out;
+}
+
 }  // namespace drfm::dist

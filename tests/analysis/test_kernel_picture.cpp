@@ -1,10 +1,13 @@
 #include "drfm/analysis/kernel_picture.hpp"
 
 #include "analysis/analysis_test_utils.hpp"
+#include "dist/dist_test_utils.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
+#include <string>
 
 namespace drfm {
 namespace {
@@ -208,6 +211,152 @@ TEST(KernelPictureTest, MismatchedRowsOnOneRankThrowOnEveryRank) {
     EXPECT_THROW(analysis::kernel_picture(test::local_rows(pr.features, comm), targets,
                                           test::local_rows(pr.predictions, comm), false, comm),
                  Error);
+}
+
+/// The kernel picture by a forced route on `grid`, every rank passing its RowPartition rows.
+analysis::Spectrum by_route(const Problem& pr, bool centred, analysis::KernelRoute route,
+                            const dist::BlacsGrid& grid, int block) {
+    analysis::KernelPictureOptions options;
+    options.centred = centred;
+    options.route = route;
+    options.block_size = block;
+    const mpi::Comm& comm = grid.comm();
+    return analysis::kernel_picture(test::local_rows(pr.features, comm),
+                                    test::local_rows(pr.targets, comm),
+                                    test::local_rows(pr.predictions, comm), options, grid);
+}
+
+TEST(KernelRouteTest, AutomaticTakesCovarianceOnlyWhenFeaturesAreNarrowerThanSamples) {
+    using analysis::KernelRoute;
+
+    EXPECT_EQ(analysis::resolve_route(KernelRoute::automatic, 10000, 512), KernelRoute::covariance);
+    EXPECT_EQ(analysis::resolve_route(KernelRoute::automatic, 512, 512), KernelRoute::gram);
+    EXPECT_EQ(analysis::resolve_route(KernelRoute::automatic, 7, 12), KernelRoute::gram);
+    EXPECT_EQ(analysis::resolve_route(KernelRoute::gram, 10000, 512), KernelRoute::gram);
+    EXPECT_EQ(analysis::resolve_route(KernelRoute::covariance, 7, 12), KernelRoute::covariance);
+    EXPECT_STREQ(analysis::to_string(KernelRoute::gram), "gram");
+}
+
+TEST(KernelRouteTest, AutomaticRouteIsReportedInTheSpectrum) {
+    auto comm = test::world();
+
+    auto narrow = distributed(general_problem(30, 8), false, comm);
+    auto wide = distributed(general_problem(7, 12), false, comm);
+
+    EXPECT_EQ(narrow.route, analysis::KernelRoute::covariance);
+    EXPECT_EQ(wide.route, analysis::KernelRoute::gram);
+}
+
+TEST(KernelRouteTest, GramRouteReproducesMethodBVector) {
+    auto comm = test::world();
+    analysis::KernelPictureOptions options;
+    options.route = analysis::KernelRoute::gram;
+    options.block_size = 5;  // 12 rows: two full blocks and a partial one
+    Problem pr = method_b_vector();
+
+    auto got = analysis::kernel_picture(test::local_rows(pr.features, comm),
+                                        test::local_rows(pr.targets, comm),
+                                        test::local_rows(pr.predictions, comm), options, comm);
+
+    // methods.md §7.3 (10 significant digits).
+    EXPECT_EQ(got.route, analysis::KernelRoute::gram);
+    expect_vectors_near(got.rho, {2.0770325379, 1.1929049185, 0.7341125882, 0.1361940202,
+                                  0.0436092809}, 1e-9);
+    expect_vectors_near(got.quality, {0.146239875, 0.3396625354, 0.2144727576, 0.1008762855,
+                                      0.0755546747}, 1e-9);
+    expect_vectors_near(got.utility, {0.2848487345, 0.169069583, 0.4759120428, 0.0126268506,
+                                      0.0575427891}, 1e-9);
+    EXPECT_NEAR(got.d_eff, 3.2215270434, 1e-9);
+    EXPECT_NEAR(got.dlr_function, 0.0701696397, 1e-9);
+    EXPECT_NEAR(got.one_minus_pi_star_c, 0.2996248320, 1e-9);
+    EXPECT_NEAR(got.tail_c, 0.0429755267, 1e-9);
+    EXPECT_LE(got.eig_residual, 1e-13);
+}
+
+/// Both routes against each other and against the serial Eigen eigendecomposition of (1/n)FFᵀ,
+/// for p < n and p > n, on every grid shape the rank count allows and at block sizes that cut
+/// the n rows into one, several and single-row blocks. The problems have ρ and all metrics O(1),
+/// so an absolute 1e-11 (about 50 000 ε) bounds rounding of n, p <= 40 with margin.
+TEST(KernelRouteTest, RoutesAgreeWithEachOtherAndSerialEigenOnEveryGrid) {
+    auto comm = test::world();
+    const double tol = 1e-11;
+    for (auto [n, p] : {std::pair{30, 8}, std::pair{20, 37}, std::pair{7, 12}}) {
+        Problem pr = general_problem(n, p);
+        for (bool centred : {false, true}) {
+            SCOPED_TRACE("n " + std::to_string(n) + ", p " + std::to_string(p) +
+                         (centred ? ", centred" : ", uncentred"));
+            auto serial = brute_force(pr, centred);
+            for (dist::GridShape shape : test::grid_shapes(comm.size())) {
+                dist::BlacsGrid grid(comm, shape.rows, shape.cols);
+                for (int nb : {1, 7, 64}) {
+                    SCOPED_TRACE("grid " + std::to_string(shape.rows) + "x" +
+                                 std::to_string(shape.cols) + ", nb " + std::to_string(nb));
+
+                    auto gram = by_route(pr, centred, analysis::KernelRoute::gram, grid, nb);
+                    auto cov = by_route(pr, centred, analysis::KernelRoute::covariance, grid, nb);
+
+                    EXPECT_EQ(gram.rho.size(), static_cast<size_t>(std::min(n - centred, p)));
+                    expect_same(gram, cov, tol);
+                    expect_same(gram, serial, tol);
+                    EXPECT_LE(gram.eig_residual, 1e-12);
+                }
+            }
+        }
+    }
+}
+
+TEST(KernelRouteTest, CentredGramRouteCarriesTheBiasedFunction) {
+    auto comm = test::world();
+    dist::BlacsGrid grid = dist::BlacsGrid::near_square(comm);
+
+    auto got = by_route(general_problem(30, 8), true, analysis::KernelRoute::gram, grid, 4);
+
+    EXPECT_NEAR(got.pi.back(), 1.0, 1e-12);  // f = F Aᵀ + b lies in the centred span
+}
+
+TEST(KernelRouteTest, ZeroFeaturesKeepNoEigenvalueOnEitherRoute) {
+    auto comm = test::world();
+    dist::BlacsGrid grid = dist::BlacsGrid::near_square(comm);
+    Problem pr = general_problem(9, 4);
+    pr.features.setZero();
+
+    for (auto route : {analysis::KernelRoute::gram, analysis::KernelRoute::covariance}) {
+        auto got = by_route(pr, false, route, grid, 4);
+
+        EXPECT_TRUE(got.rho.empty()) << analysis::to_string(route);
+        EXPECT_TRUE(std::isnan(got.d_eff)) << analysis::to_string(route);
+        EXPECT_EQ(got.eig_residual, 0.0) << analysis::to_string(route);
+    }
+}
+
+TEST(KernelRouteTest, GramRouteRejectsRowsOutsideTheBalancedBlocksOnEveryRank) {
+    auto comm = test::world();
+    if (comm.size() < 2) GTEST_SKIP() << "one rank always holds the balanced block";
+    dist::BlacsGrid grid = dist::BlacsGrid::near_square(comm);
+    // Rank 0 takes the first row of rank 1: 10 + 10 rows become 11 + 9.
+    Problem pr = general_problem(10 * comm.size(), 3);
+    const int r = comm.rank();
+    const int begin = r == 0 ? 0 : 10 * r + (r == 1 ? 1 : 0);
+    const int count = r == 0 ? 11 : (r == 1 ? 9 : 10);
+    auto rows = [&](const Eigen::MatrixXd& m) {
+        HostMatrix out("drfm::test::unbalanced", count, m.cols());
+        for (Eigen::Index j = 0; j < m.cols(); ++j)
+            for (int i = 0; i < count; ++i) out(i, j) = m(begin + i, j);
+        return out;
+    };
+    analysis::KernelPictureOptions options;
+    options.route = analysis::KernelRoute::gram;
+
+    try {
+        analysis::kernel_picture(rows(pr.features), rows(pr.targets), rows(pr.predictions),
+                                 options, grid);
+        FAIL() << "expected an input error";
+    } catch (const Error& e) {  // agreed by mpi::collective: an Error with the input exit code
+        EXPECT_TRUE(e.is_collective());
+        EXPECT_EQ(e.exit_code(), ExitCode::input);
+        EXPECT_NE(std::string(e.what()).find("balanced contiguous blocks"), std::string::npos)
+            << e.what();
+    }
 }
 
 TEST(SymmetricSpectrumTest, RecoversKnownEigenvaluesDescending) {

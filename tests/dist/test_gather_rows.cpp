@@ -75,4 +75,23 @@ TEST(GatherRowsTest, RowOutOfRangeIsAnErrorOnEveryRank) {
     }
 }
 
+TEST(GatherRowsTest, BlockCyclicFromRowsHoldsEveryEntryWhereTheDistributionSaysOnAllGrids) {
+    auto comm = test::world();
+    RowPartition rows(n, comm.size());
+    HostMatrix local = my_block(rows, comm.rank());
+    test::for_each_grid([&](const BlacsGrid& grid) {
+        for (int nb : test::block_sizes) {
+            SCOPED_TRACE("nb " + std::to_string(nb));
+
+            DistMatrix m = block_cyclic_from_rows(grid, rows, local, BlockSize{nb, nb});
+
+            ASSERT_EQ(m.rows(), n);
+            ASSERT_EQ(m.cols(), width);
+            HostMatrix whole = m.replicate();
+            for (std::int64_t i = 0; i < n; ++i)
+                for (std::int64_t c = 0; c < width; ++c) EXPECT_EQ(whole(i, c), x_entry(i, c));
+        }
+    });
+}
+
 }  // namespace drfm::dist

@@ -6,6 +6,7 @@
 /// (Distribution::my_global_rows / my_global_cols), which this delivers in one MPI_Alltoallv.
 #include "drfm/core/row_partition.hpp"
 #include "drfm/core/views.hpp"
+#include "drfm/dist/dist_matrix.hpp"
 #include "drfm/mpi/comm.hpp"
 
 #include <cstdint>
@@ -23,5 +24,14 @@ namespace drfm::dist {
 ///         the preconditions on any rank; MpiError when a count does not fit.
 HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const HostMatrix& local,
                        const std::vector<std::int64_t>& wanted);
+
+/// The rows.size() × width matrix whose rows are held in contiguous blocks (`local`: my rows under
+/// `rows`) as a block-cyclic DistMatrix on `grid` in `block`s (collective over grid.comm()). Each
+/// process fetches the whole rows of its block-rows (gather_rows) and keeps its block-columns, so
+/// the transfer holds rows.size()/P × width doubles per process for a moment.
+/// @pre as gather_rows with comm = grid.comm().
+/// @throws as gather_rows; Error for blocks < 1.
+DistMatrix block_cyclic_from_rows(const BlacsGrid& grid, const RowPartition& rows,
+                                  const HostMatrix& local, BlockSize block);
 
 }  // namespace drfm::dist
