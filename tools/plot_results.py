@@ -9,7 +9,9 @@ Writes, for the chosen run,
   <stem>_run<r>_pi.png       cumulative utility Pi(k) and quality Pi*(k), one line per layer
   <stem>_run<r>_gram.png     block-averaged Gram tiles at the chosen layers (viridis, -1..1)
 and prints each path. --layers picks the layers of the spectra, Pi and Gram figures (default:
-all layers for the curves, at most five spread over the depth for the Gram tiles).
+all layers for the curves, at most five spread over the depth for the Gram tiles). A features-mode
+file (analysis.mode = "features") has snapshots in place of layers: --layers then counts them
+1, 2, ... in file order, and the axes and titles show their names.
 Needs only Debian's python3-numpy, python3-h5py and python3-matplotlib.
 """
 import argparse
@@ -31,6 +33,15 @@ STATUS_NAMES = {0: "pending", 1: "done", 2: "failed"}
 def labels(dataset):
     """String coordinates (fixed-length UTF-8) as a list of str."""
     return [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in dataset[()]]
+
+
+def layer_axis(f):
+    """The `layer` coordinates as plotted and the axis name: numbers 1..depth (Deep RFM), or the
+    snapshot names of a features-mode file (string coordinates, one per snapshot)."""
+    layer = f["metrics/layer"]
+    if layer.dtype.kind in "SUO":
+        return labels(layer), "snapshot"
+    return layer[()], "layer"
 
 
 def parse_layers(text, depth):
@@ -80,7 +91,7 @@ def save(fig, path):
 
 
 def plot_nc(f, run, prefix):
-    layer = f["metrics/layer"][()]
+    layer, axis_name = layer_axis(f)
     reprs = labels(f["metrics/repr"])
     fig, axes = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
     for ax, name, title in ((axes[0], "nc1", "NC1  tr(Σ_W)/tr(Σ_B)"),
@@ -89,9 +100,9 @@ def plot_nc(f, run, prefix):
         for i, r in enumerate(reprs):
             ax.plot(layer, values[:, i], marker="o", label=REPR_LABELS.get(r, r))
         log_y_if_possible(ax, values)
-        ax.set_xlabel("layer")
+        ax.set_xlabel(axis_name)
         ax.set_title(title)
-        ax.set_xticks(layer)
+        ax.set_xticks(range(len(layer)) if axis_name == "snapshot" else layer)
         mark_missing(ax, values)
         ax.legend()
     save(fig, f"{prefix}_nc.png")
@@ -139,6 +150,7 @@ def plot_curves(f, run, layers, centering, prefix):
 
 def plot_gram(f, run, layers, prefix):
     reprs = labels(f["pictures/repr"])
+    names, axis_name = layer_axis(f)
     gram = f["pictures/gram"]
     fig, axes = plt.subplots(len(layers), len(reprs), figsize=(3.2 * len(reprs), 3 * len(layers)),
                              squeeze=False, constrained_layout=True)
@@ -148,7 +160,8 @@ def plot_gram(f, run, layers, prefix):
             ax = axes[row, i]
             tile = gram[run, layer - 1, i]
             image = ax.imshow(tile, cmap="viridis", vmin=-1.0, vmax=1.0, interpolation="nearest")
-            ax.set_title(f"layer {layer}, {REPR_LABELS.get(r, r)}")
+            place = names[layer - 1] if axis_name == "snapshot" else f"layer {layer}"
+            ax.set_title(place + (f", {REPR_LABELS.get(r, r)}" if len(reprs) > 1 else ""))
             ax.set_xticks([])
             ax.set_yticks([])
             mark_missing(ax, tile)

@@ -69,15 +69,77 @@ WeightsFactory default_weights(const config::ModelConfig& model) {
     return [model](int layer, std::int64_t d) { return features::make_weights(model, layer, d); };
 }
 
+namespace {
+
+/// A kernel ridge predictor: the grid points of its kernel matrix and its n×c coefficients.
+struct FittedKrr {
+    kernel::GridPoints points;
+    HostMatrix alpha;
+};
+
+/// Fits the KRR of `kf` on my rows `coords` (the kernel's coordinates): kernel → solve. A solver
+/// failure is re-thrown with `context` (which layer, which fit) in front.
+FittedKrr fit_krr(const kernel::KernelFunction& kf, const HostMatrix& coords, const data::Data& data,
+                  const config::Config& cfg, const dist::BlacsGrid& grid, PhaseTimes& times,
+                  const std::string& context) {
+    const std::int64_t n = data.train.n;
+    const int block = cfg.parallel.block_size;
+    const dist::Distribution layout({n, n}, {block, block}, grid.shape(), grid.coord());
+    FittedKrr fit;
+    dist::DistMatrix k(grid, {n, n}, {block, block});
+    timed(times, Phase::kernel, [&] {
+        fit.points = kernel::gather_grid_points(grid.comm(), data.train.rows, coords, layout);
+        kernel::assemble(kf, fit.points, std::max(cfg.model.ridge, 0.0), k);
+    });
+    try {
+        fit.alpha = timed(times, Phase::solve, [&] {
+            return solve::fit(k, cfg.model.ridge, data.train.labels, data.train.classes);
+        });
+    } catch (const Error& e) {
+        throw collective(NumericalError(context + ": " + e.what(), e.file(), e.line()));
+    }
+    return fit;
+}
+
+/// Scores of a fitted predictor on both splits; `test_coords`: my test rows in its kernel's
+/// coordinates.
+PredictorScores score_krr(const kernel::KernelFunction& kf, const FittedKrr& fit,
+                          const HostMatrix& test_coords, const data::Data& data,
+                          const config::Config& cfg, const dist::BlacsGrid& grid,
+                          PhaseTimes& times) {
+    const mpi::Comm& comm = grid.comm();
+    const std::int64_t n = data.train.n;
+    const int block = cfg.parallel.block_size;
+    PredictorScores out;
+    out.train_predictions = train_predictions(fit.alpha, cfg.model.ridge, data.train, comm.rank());
+    double sums[2] = {0.0, 0.0};
+    solve::add_to_score(out.train_predictions, my_labels(data.train, comm.rank()), sums[0], sums[1]);
+    comm.allreduce_sum(sums, 2);
+    out.train = {sums[0] / n, sums[1] / (static_cast<double>(n) * data.train.classes)};
+    if (data.test.n > 0) {
+        out.test = timed(times, Phase::predict, [&] {
+            const dist::Distribution test_layout({data.test.n, n}, {block, block}, grid.shape(), grid.coord());
+            auto cross = kernel::gather_cross_points(comm, data.test.rows, test_coords, test_layout, fit.points);
+            return solve::predict_and_score(kf, cross, fit.alpha, data.test.labels, grid);
+        });
+    }
+    return out;
+}
+
+std::string iteration_context(int layer, int t) {
+    return detail::concat("layer ", layer, ", RFM iteration ", t + 1);
+}
+
+}  // namespace
+
 LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
                       const config::Config& cfg, const dist::BlacsGrid& grid,
                       const WeightsFactory& weights, PhaseTimes& times) {
     const config::ModelConfig& model = cfg.model;
     const mpi::Comm& comm = grid.comm();
     const std::int64_t n = data.train.n, d = x.extent(1);
-    const int block = cfg.parallel.block_size, classes = data.train.classes;
+    const int block = cfg.parallel.block_size;
     const kernel::KernelFunction kf = kernel::KernelFunction::from(model);
-    const dist::Distribution kernel_layout({n, n}, {block, block}, grid.shape(), grid.coord());
     const bool diagonal = model.agop == config::AgopKind::diag;
 
     timed(times, Phase::features, [&] {
@@ -87,7 +149,7 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
     LayerResult out;
     out.x = x;
     agop::FeatureMatrix fm = agop::identity_feature_matrix(d, diagonal);
-    kernel::GridPoints points;
+    FittedKrr fit;
     HostMatrix kernel_coords = x;     // x S of the current M (x itself for M_0 = I)
     HostMatrix predictor_sqrt;        // S of the kernel of the last fit; empty for M_0 = I
     for (int t = 0; t < model.rfm_iters; ++t) {
@@ -95,21 +157,9 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
             predictor_sqrt = fm.sqrt_m;
             kernel_coords = timed(times, Phase::sqrt, [&] { return agop::transform(x, predictor_sqrt); });
         }
-        dist::DistMatrix k(grid, {n, n}, {block, block});
-        timed(times, Phase::kernel, [&] {
-            points = kernel::gather_grid_points(comm, data.train.rows, kernel_coords, kernel_layout);
-            kernel::assemble(kf, points, std::max(model.ridge, 0.0), k);
-        });
-        try {
-            out.alpha = timed(times, Phase::solve, [&] {
-                return solve::fit(k, model.ridge, data.train.labels, classes);
-            });
-        } catch (const Error& e) {
-            throw collective(NumericalError(detail::concat("layer ", layer, ", RFM iteration ", t + 1, ": ", e.what()),
-                                            e.file(), e.line()));
-        }
+        fit = fit_krr(kf, kernel_coords, data, cfg, grid, times, iteration_context(layer, t));
         const HostMatrix hat = timed(times, Phase::agop, [&] {
-            agop::AgopInput in{points, out.alpha, n};
+            agop::AgopInput in{fit.points, fit.alpha, n};
             return agop::agop(kf, in, {model.agop, model.centering, 256}, grid.row_comm(), comm);
         });
         timed(times, Phase::sqrt, [&] {
@@ -120,29 +170,17 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
     if (cfg.analysis.kernel_eigs && model.rfm_iters > 0) {
         timed(times, Phase::analysis, [&] {
             dist::DistMatrix k(grid, {n, n}, {block, block});
-            kernel::assemble(kf, points, 0.0, k);
+            kernel::assemble(kf, fit.points, 0.0, k);
             auto eig = dist::eigh_top(k, std::min<std::int64_t>(cfg.analysis.kernel_eigs_k, n));
             out.kernel_eigenvalues.assign(eig.values.rbegin(), eig.values.rend());
         });
     }
 
-    // The layer's predictor f_{T−1} on both splits (its kernel coordinates are those of `points`).
-    out.train_predictions = train_predictions(out.alpha, model.ridge, data.train, comm.rank());
-    {
-        double sums[2] = {0.0, 0.0};
-        solve::add_to_score(out.train_predictions, my_labels(data.train, comm.rank()), sums[0], sums[1]);
-        comm.allreduce_sum(sums, 2);
-        out.train = {sums[0] / n, sums[1] / (static_cast<double>(n) * classes)};
-    }
-    if (data.test.n > 0) {
-        out.test = timed(times, Phase::predict, [&] {
-            const HostMatrix test_coords =
-                predictor_sqrt.size() > 0 ? agop::transform(x_test, predictor_sqrt) : x_test;
-            const dist::Distribution test_layout({data.test.n, n}, {block, block}, grid.shape(), grid.coord());
-            auto cross = kernel::gather_cross_points(comm, data.test.rows, test_coords, test_layout, points);
-            return solve::predict_and_score(kf, cross, out.alpha, data.test.labels, grid);
-        });
-    }
+    // The layer's predictor f_{T−1} on both splits (its kernel coordinates are those of `fit`).
+    out.alpha = fit.alpha;
+    const HostMatrix test_coords =
+        predictor_sqrt.size() > 0 ? agop::transform(x_test, predictor_sqrt) : x_test;
+    static_cast<PredictorScores&>(out) = score_krr(kf, fit, test_coords, data, cfg, grid, times);
 
     out.feature_matrix = fm;
     timed(times, Phase::features, [&] {
@@ -152,6 +190,18 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
         out.phi_test = features::apply(w, agop::transform(x_test, fm.sqrt_m));
     });
     return out;
+}
+
+PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Data& data,
+                                const config::Config& cfg, const dist::BlacsGrid& grid,
+                                PhaseTimes& times) {
+    timed(times, Phase::features, [&] {
+        features::normalise_rows(x);
+        features::normalise_rows(x_test);
+    });
+    const kernel::KernelFunction kf = kernel::KernelFunction::from(cfg.model);
+    const FittedKrr fit = fit_krr(kf, x, data, cfg, grid, times, "final predictor");
+    return score_krr(kf, fit, x_test, data, cfg, grid, times);
 }
 
 }  // namespace drfm::app

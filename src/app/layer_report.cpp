@@ -43,54 +43,62 @@ io::ResultsLayout results_layout(const config::Config& cfg, std::int64_t n, std:
     return layout;
 }
 
-LayerReport analyse_layer(const LayerResult& layer, const data::Data& data,
-                          const config::Config& cfg, const mpi::Comm& comm) {
-    const data::Dataset& train = data.train;
+LayerReport analyse_representations(const std::vector<const HostMatrix*>& reprs,
+                                    const data::Dataset& train, const HostMatrix& predictions,
+                                    const config::Config& cfg, const dist::BlacsGrid& grid) {
+    const mpi::Comm& comm = grid.comm();
     const int rank = comm.rank(), classes = train.classes;
     const auto first = train.labels.begin() + train.rows.begin(rank);
     const std::vector<int> labels(first, first + train.rows.count(rank));
-    const std::vector<int> predicted = solve::argmax_rows(layer.train_predictions);
+    const std::vector<int> predicted = solve::argmax_rows(predictions);
     const HostMatrix targets = my_targets(train, rank);
-    const std::array<const HostMatrix*, repr_count> reprs{&layer.x, &layer.mx, &layer.phi};
 
     LayerReport report;
-    for (int r = 0; r < repr_count; ++r) {
+    const std::size_t count = reprs.size();
+    report.nc.resize(count);
+    report.nc4.resize(count);
+    report.spectra.resize(count);
+    report.gram.resize(count);
+    for (std::size_t r = 0; r < count; ++r) {
         const HostMatrix& rows = *reprs[r];
         report.nc[r] = analysis::nc_metrics(rows, labels, classes, comm);
         report.nc4[r] = analysis::nc4(rows, labels, predicted, classes, comm);
         for (int centred = 0; centred < 2; ++centred)
-            report.spectra[r][centred] =
-                analysis::kernel_picture(rows, targets, layer.train_predictions, centred == 1, comm);
+            report.spectra[r][centred] = analysis::kernel_picture(
+                rows, targets, predictions,
+                {centred == 1, analysis::KernelRoute::automatic, cfg.parallel.block_size}, grid);
         report.gram[r] = analysis::gram_tiles(rows, train.n, train.rows.begin(rank),
                                               cfg.analysis.gram_tile, comm);
     }
     return report;
 }
 
-void write_layer(const io::ResultsFile& file, std::int64_t run, int layer, const LayerResult& result,
-                 const LayerReport& report, const PhaseTimes& times, io::Transfer transfer) {
+LayerReport analyse_layer(const LayerResult& layer, const data::Data& data,
+                          const config::Config& cfg, const dist::BlacsGrid& grid) {
+    return analyse_representations({&layer.x, &layer.mx, &layer.phi}, data.train,
+                                   layer.train_predictions, cfg, grid);
+}
+
+void write_representations(const io::ResultsFile& file, std::int64_t run, int layer,
+                           const LayerReport& report, io::Transfer transfer) {
     const std::int64_t l = layer - 1, k = file.layout().max_k;
+    const auto count = static_cast<std::int64_t>(report.nc.size());
     auto put = [&](const std::string& path, const std::vector<std::int64_t>& index,
                    const std::vector<double>& values) {
         file.write_record(path, index, values, transfer);
     };
     auto per_repr = [&](auto field) {
-        std::vector<double> v(repr_count);
-        for (int r = 0; r < repr_count; ++r) v[r] = field(r);
+        std::vector<double> v(static_cast<std::size_t>(count));
+        for (std::int64_t r = 0; r < count; ++r) v[r] = field(r);
         return v;
     };
-    put("/metrics/nc1", {run, l}, per_repr([&](int r) { return report.nc[r].nc1; }));
-    put("/metrics/nc1_code", {run, l}, per_repr([&](int r) { return report.nc[r].nc1_code; }));
-    put("/metrics/nc1_papyan", {run, l}, per_repr([&](int r) { return report.nc[r].nc1_papyan; }));
-    put("/metrics/nc2", {run, l}, per_repr([&](int r) { return report.nc[r].nc2; }));
-    put("/metrics/nc2_fro", {run, l}, per_repr([&](int r) { return report.nc[r].nc2_fro; }));
-    put("/metrics/nc4", {run, l}, per_repr([&](int r) { return report.nc4[r]; }));
-    put("/metrics/accuracy", {run, l}, {result.train.accuracy, result.test.accuracy});
-    put("/metrics/mse", {run, l}, {result.train.mse, result.test.mse});
-
-    put("/spectra/agop", {run, l}, padded(result.feature_matrix.eigenvalues, k));
-    put("/spectra/kernel", {run, l}, padded(result.kernel_eigenvalues, k));
-    for (std::int64_t r = 0; r < repr_count; ++r) {
+    put("/metrics/nc1", {run, l}, per_repr([&](auto r) { return report.nc[r].nc1; }));
+    put("/metrics/nc1_code", {run, l}, per_repr([&](auto r) { return report.nc[r].nc1_code; }));
+    put("/metrics/nc1_papyan", {run, l}, per_repr([&](auto r) { return report.nc[r].nc1_papyan; }));
+    put("/metrics/nc2", {run, l}, per_repr([&](auto r) { return report.nc[r].nc2; }));
+    put("/metrics/nc2_fro", {run, l}, per_repr([&](auto r) { return report.nc[r].nc2_fro; }));
+    put("/metrics/nc4", {run, l}, per_repr([&](auto r) { return report.nc4[r]; }));
+    for (std::int64_t r = 0; r < count; ++r) {
         for (std::int64_t c = 0; c < 2; ++c) {
             const analysis::Spectrum& s = report.spectra[r][c];
             const std::vector<std::int64_t> at{run, l, r, c};
@@ -113,8 +121,29 @@ void write_layer(const io::ResultsFile& file, std::int64_t run, int layer, const
             for (std::int64_t j = 0; j < std::min<std::int64_t>(t, g.extent(1)); ++j) tiles[i * t + j] = g(i, j);
         put("/pictures/gram", {run, l, r}, tiles);
     }
+}
+
+void write_layer(const io::ResultsFile& file, std::int64_t run, int layer, const LayerResult& result,
+                 const LayerReport& report, const PhaseTimes& times, io::Transfer transfer) {
+    const std::int64_t l = layer - 1, k = file.layout().max_k;
+    auto put = [&](const std::string& path, const std::vector<std::int64_t>& index,
+                   const std::vector<double>& values) {
+        file.write_record(path, index, values, transfer);
+    };
+    write_representations(file, run, layer, report, transfer);
+    put("/metrics/accuracy", {run, l}, {result.train.accuracy, result.test.accuracy});
+    put("/metrics/mse", {run, l}, {result.train.mse, result.test.mse});
+    put("/spectra/agop", {run, l}, padded(result.feature_matrix.eigenvalues, k));
+    put("/spectra/kernel", {run, l}, padded(result.kernel_eigenvalues, k));
     put("/timings/seconds", {run, l},
                       std::vector<double>(std::begin(times.seconds), std::end(times.seconds)));
+}
+
+void write_final(const io::ResultsFile& file, std::int64_t run, const PredictorScores& scores,
+                 io::Transfer transfer) {
+    file.write_record("/metrics/final_accuracy", {run}, {scores.train.accuracy, scores.test.accuracy},
+                      transfer);
+    file.write_record("/metrics/final_mse", {run}, {scores.train.mse, scores.test.mse}, transfer);
 }
 
 }  // namespace drfm::app

@@ -69,34 +69,45 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
         return *std::find_if(plan.phases.begin(), plan.phases.end(),
                              [&](const PhaseCost& pc) { return pc.name == name; });
     };
+    // Always resident: my rows of X (train, test) of width dl, replicated α and labels.
+    auto resident = [&](double dl) { return (rows + rows_t) * dl + n * c + n; };
+    // One kernel ridge fit on dl-dimensional coordinates, scored on the test split.
+    auto add_fit = [&](double dl, double fits) {
+        const double kernel_mem = resident(dl) + (mr + mc) * dl + mr * mc + mr * c;
+        phase("kernel").flops += fits * (2.0 * n * n * dl + 3.0 * n * n);
+        phase("kernel").peak_bytes = std::max(phase("kernel").peak_bytes, kernel_mem);
+        phase("solve").flops += fits * ((lu ? 2.0 / 3.0 : 1.0 / 3.0) * n * n * n + 2.0 * n * n * c);
+        phase("solve").peak_bytes = std::max(phase("solve").peak_bytes, kernel_mem);
+        phase("predict").flops += 2.0 * nt * n * (dl + c);
+        phase("predict").peak_bytes = std::max(phase("predict").peak_bytes,
+            resident(dl) + (mrt + mc) * dl + mrt * mc);
+    };
     for (int l = 1; l <= m.depth; ++l) {
         const double dl = static_cast<double>(layer_input_dim(m, s.d, l));
         const double k = static_cast<double>(m.features == config::FeatureMap::cosine ? s.d : m.width);
-        // Always resident: my rows of X (train, test), replicated α and labels.
-        const double resident = (rows + rows_t) * dl + n * c + n;
-        const double grid_points = (mr + mc) * dl;
-        const double kernel_mem = resident + grid_points + mr * mc + mr * c;
-
-        phase("kernel").flops += iters * (2.0 * n * n * dl + 3.0 * n * n);
-        phase("kernel").peak_bytes = std::max(phase("kernel").peak_bytes, kernel_mem);
-        phase("solve").flops += iters * ((lu ? 2.0 / 3.0 : 1.0 / 3.0) * n * n * n + 2.0 * n * n * c);
-        phase("solve").peak_bytes = std::max(phase("solve").peak_bytes, kernel_mem);
+        add_fit(dl, iters);
         phase("agop").flops += iters * (2.0 * n * n * dl + 2.0 * n * n * c * dl + 2.0 * n * n * c + n * c * dl * dl);
         phase("agop").peak_bytes = std::max(phase("agop").peak_bytes,
-            resident + grid_points + mc * c + b * (2.0 * mc + c * (dl + 1) + 2.0 * dl) + dl * dl);
+            resident(dl) + (mr + mc) * dl + mc * c + b * (2.0 * mc + c * (dl + 1) + 2.0 * dl) + dl * dl);
         phase("sqrt").flops += iters * 9.0 * dl * dl * dl * p;  // redundant on every rank
-        phase("sqrt").peak_bytes = std::max(phase("sqrt").peak_bytes, resident + 5.0 * dl * dl);
+        phase("sqrt").peak_bytes = std::max(phase("sqrt").peak_bytes, resident(dl) + 5.0 * dl * dl);
         phase("features").flops += 2.0 * (n + nt) * dl * (dl + k);
         phase("features").peak_bytes = std::max(phase("features").peak_bytes,
-            resident + (rows + rows_t) * (dl + k) + k * dl);
-        phase("predict").flops += 2.0 * nt * n * (dl + c);
-        phase("predict").peak_bytes = std::max(phase("predict").peak_bytes,
-            resident + (mrt + mc) * dl + mrt * mc);
-        // NC statistics and the p×p kernel picture for the three representations.
-        phase("analysis").flops += 3.0 * 2.0 * n * std::max(dl, k) * std::max(dl, k) + 2.0 * k * k * k * p;
-        phase("analysis").peak_bytes = std::max(phase("analysis").peak_bytes,
-            resident + rows * (dl + k) + 3.0 * std::max(dl, k) * std::max(dl, k));
+            resident(dl) + (rows + rows_t) * (dl + k) + k * dl);
+        // X and MX have width dl, PhiMX width k: NC statistics, then the kernel picture (uncentred
+        // and centred) by the p×p route when the width w < n, else by the n×n route
+        // (analysis::resolve_route), whose G, eigenvectors and workspace hold about 5 n×n.
+        for (const double w : {dl, dl, k}) {
+            const bool gram = w >= n;
+            phase("analysis").flops += 2.0 * n * w * w +
+                2.0 * (gram ? 2.0 * n * n * w + 9.0 * n * n * n + 4.0 * n * n * c
+                            : 2.0 * n * w * w + 9.0 * w * w * w * p);
+            phase("analysis").peak_bytes = std::max(phase("analysis").peak_bytes,
+                resident(dl) + rows * (dl + k) + (gram ? 5.0 * mr * mc : 3.0 * w * w));
+        }
     }
+    if (m.final_predictor == config::FinalPredictor::krr)
+        add_fit(static_cast<double>(layer_input_dim(m, s.d, m.depth + 1)), 1.0);
     for (auto& pc : plan.phases) pc.peak_bytes *= bytes_per_double;
     return plan;
 }
@@ -108,6 +119,11 @@ std::string Plan::describe(const config::Config& cfg) const {
        << cfg.model.rfm_iters << "\n";
     os << "      " << shape.ranks << " ranks on a " << shape.nprow << "x" << shape.npcol
        << " process grid (column-major), block size " << cfg.parallel.block_size << "\n";
+    return os.str() + phase_table();
+}
+
+std::string Plan::phase_table() const {
+    std::ostringstream os;
     os << "      phase       work (all ranks)   peak memory per rank\n";
     for (const auto& pc : phases) {
         char line[128];

@@ -1,6 +1,7 @@
 #include "drfm/app/program.hpp"
 
 #include "drfm/app/cli.hpp"
+#include "drfm/app/features_run.hpp"
 #include "drfm/app/scan_run.hpp"
 #include "drfm/app/signals.hpp"
 #include "drfm/core/build_info.hpp"
@@ -56,13 +57,17 @@ int execute(int argc, char** argv, const mpi::Comm& world) {
                 << world.size() << " ranks, input " << cli.input_path;
     log::info() << "resolved configuration:\n" << scan.resolved_toml;
 
+    const bool features = scan.base().analysis.mode == config::AnalysisMode::features;
     if (cli.dry_run) {
-        plan_scan(scan, world);
+        if (features) plan_features(scan, world);
+        else plan_scan(scan, world);
         log::info() << "dry run: nothing computed, no results written";
         return 0;
     }
-    if (run_scan(scan, world, {cli.restart, &since_start}) == ScanOutcome::stopped)
-        return static_cast<int>(ExitCode::requeue);
+    const ScanOptions options{cli.restart, &since_start};
+    const ScanOutcome outcome =
+        features ? run_features(scan, world, options) : run_scan(scan, world, options);
+    if (outcome == ScanOutcome::stopped) return static_cast<int>(ExitCode::requeue);
     return 0;
 }
 

@@ -52,14 +52,6 @@ std::string gib(double bytes) {
     return buf;
 }
 
-/// A copy of `m`: run_layer row-normalises its input in place, and a scan keeps the data for
-/// its next run.
-HostMatrix copy_of(const HostMatrix& m) {
-    HostMatrix out = make_host_matrix("drfm::app::layer_input", m.extent(0), m.extent(1));
-    Kokkos::deep_copy(out, m);
-    return out;
-}
-
 }  // namespace
 
 ProblemShape problem_shape(const config::Config& cfg, const mpi::Comm& comm) {
@@ -110,13 +102,16 @@ bool run_layers(const config::Config& cfg, const data::Data& data, const dist::B
                 const io::ResultsFile& results, std::int64_t run, LayerObserver& observer) {
     const mpi::Comm& comm = grid.comm();
     const WeightsFactory weights = default_weights(cfg.model);
-    HostMatrix x = copy_of(data.train.x), x_test = copy_of(data.test.x);
+    // Copies: run_layer row-normalises its input in place, and a scan keeps the data for its
+    // next run.
+    HostMatrix x = copy_of(data.train.x, "drfm::app::layer_input");
+    HostMatrix x_test = copy_of(data.test.x, "drfm::app::layer_input");
     for (int layer = 1; layer <= cfg.model.depth; ++layer) {
         if (!observer.proceed(layer)) return false;
         PhaseTimes times;
         LayerResult result = run_layer(layer, x, x_test, data, cfg, grid, weights, times);
         Stopwatch analysis_watch;
-        const LayerReport report = analyse_layer(result, data, cfg, comm);
+        const LayerReport report = analyse_layer(result, data, cfg, grid);
         times[Phase::analysis] += analysis_watch.seconds();
         comm.allreduce_max(times.seconds, static_cast<std::int64_t>(Phase::count));
         // Every record is replicated after the reductions: the grid's root writes them alone,
@@ -126,6 +121,13 @@ bool run_layers(const config::Config& cfg, const data::Data& data, const dist::B
         observer.finished(layer, result, report, times);
         x = result.phi;
         x_test = result.phi_test;
+    }
+    if (cfg.model.final_predictor == config::FinalPredictor::krr) {
+        PhaseTimes times;
+        Stopwatch watch;
+        const PredictorScores scores = final_predictor(x, x_test, data, cfg, grid, times);
+        if (comm.is_root()) write_final(results, run, scores, io::Transfer::independent);
+        observer.finished_final(scores, watch.seconds());
     }
     return true;
 }

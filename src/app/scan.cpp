@@ -279,6 +279,14 @@ Scan parse_scan(std::string_view toml_text, const std::string& source_name,
     ConfigBuilder base(source_name);
     base.apply_document(root, {"scan"});
     for (const auto& text : overrides) base.apply_override(text);
+    // Features mode analyses the snapshots of one file in one run: there is nothing to scan.
+    if (base.current().analysis.mode == config::AnalysisMode::features &&
+        (root.contains("scan") || section.slice))
+        raise(root.contains("scan") ? location(root["scan"].node()->source(), source_name)
+                                    : std::string("command line: --runs"),
+              "[scan] and --runs cannot be combined with analysis.mode = \"features\", which "
+              "analyses the snapshots of one file in one run; remove them, or use one input "
+              "file per snapshot file");
 
     const std::int64_t total = axes.empty() ? 1 : axes.front().length() * axes.front().stride;
     std::vector<config::Config> all;

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <algorithm>
 #include <map>
 #include <numeric>
@@ -66,6 +67,7 @@ std::string data_key(const config::Config& cfg) {
 std::vector<double> layer_flops(config::Config cfg, const ProblemShape& shape) {
     std::vector<double> out;
     const int depth = cfg.model.depth;
+    cfg.model.final_predictor = config::FinalPredictor::none;  // after the layers, not in one
     double before = 0.0;
     for (int l = 1; l <= depth; ++l) {
         cfg.model.depth = l;
@@ -222,6 +224,20 @@ public:
             log::info() << layer_line(layer, result, report, times) << eta;
         }
         progress_.write(line);
+    }
+
+    void finished_final(const PredictorScores& scores, double seconds) override {
+        if (!root()) return;
+        progress_.write(event("final_predictor", run_)
+                            .add("seconds", seconds)
+                            .add("train_accuracy", scores.train.accuracy)
+                            .add("test_accuracy", scores.test.accuracy));
+        char line[160];
+        std::snprintf(line, sizeof line,
+                      "final predictor (KRR on the last layer's output): train_acc %.4f  "
+                      "test_acc %.4f  (%.2f s)",
+                      scores.train.accuracy, scores.test.accuracy, seconds);
+        say(line);
     }
 
 private:

@@ -237,7 +237,20 @@ void ConfigBuilder::check_combinations() const {
     if (file_source && !origin_.count("data.path"))
         raise(origin_of("data.source"), "data.path",
               "required when data.source = \"" + source + "\" (the default is the IDX folder)");
-    if (file_source && c.data.n_test > 0 && c.data.test_path.empty())
+    // Features mode analyses the snapshots of one file: no test split, no Deep RFM kernel.
+    const bool features = c.analysis.mode == AnalysisMode::features;
+    if (features && c.data.source != DataSource::hdf5)
+        raise(origin_of_any({"data.source", "analysis.mode"}), "data.source",
+              "must be \"hdf5\" with analysis.mode = \"features\" (the snapshots are HDF5 "
+              "datasets), got \"" + source + "\"");
+    if (features && c.analysis.kernel_eigs)
+        raise(origin_of_any({"analysis.kernel_eigs", "analysis.mode"}), "analysis.kernel_eigs",
+              "the Deep RFM kernel matrix does not exist with analysis.mode = \"features\" (the "
+              "feature kernel's spectrum is /spectra/rho); set it to false");
+    if (features && c.model.final_predictor != FinalPredictor::none)
+        raise(origin_of_any({"model.final_predictor", "analysis.mode"}), "model.final_predictor",
+              "must be \"none\" with analysis.mode = \"features\" (there are no Deep RFM layers)");
+    if (file_source && !features && c.data.n_test > 0 && c.data.test_path.empty())
         raise(origin_of_any({"data.n_test", "data.source"}), "data.test_path",
               "required when data.n_test = " + std::to_string(c.data.n_test) +
                   " > 0 with data.source = \"" + source +

@@ -146,6 +146,12 @@ std::vector<KeySpec> build_schema() {
             "hdf5: dataset of the n×d features"),
         entry<&C::data, &D::labels_dataset>("data.labels_dataset", non_empty,
             "hdf5: dataset of the n integer labels"),
+        entry<&C::data, &D::snapshots>("data.snapshots", non_empty,
+            "features mode: group of one n×p feature dataset per snapshot (natural name order), "
+            "or one such dataset"),
+        entry<&C::data, &D::outputs>("data.outputs", any,
+            "features mode: group of the network's n×C outputs, one per snapshot and named like "
+            "it; \"\": least-squares linear readout"),
         entry<&C::data, &D::classes>("data.classes", between(2, 1000),
             "synthetic: number of classes"),
         entry<&C::data, &D::dim>("data.dim", at_least(1), "synthetic: input dimension d"),
@@ -186,6 +192,9 @@ std::vector<KeySpec> build_schema() {
         entry<&C::parallel, &P::ranks_per_run>("parallel.ranks_per_run", at_least(0),
             "scans: ranks per run group; 0: all ranks in one group"),
 
+        entry<&C::analysis, &A::mode>("analysis.mode", any,
+            "deep_rfm: train a Deep RFM and analyse its layers; features: analyse the feature "
+            "snapshots of a trained network (data.snapshots)"),
         entry<&C::analysis, &A::kernel_eigs>("analysis.kernel_eigs", any,
             "top-k eigenpairs of the n×n kernel matrix per layer"),
         entry<&C::analysis, &A::kernel_eigs_k>("analysis.kernel_eigs_k", at_least(1),

@@ -2,6 +2,8 @@
 // integer or float type (HDF5 converts to double). The file is opened with the MPI-IO driver on the
 // communicator; every rank reads all labels and then only its own sample rows, with independent
 // H5Dread calls on unions of row hyperslabs (so reading may happen inside mpi::collective).
+// The pieces (file, labels, one row dataset, a group's datasets) are separate so that the feature
+// snapshots of data/snapshots.hpp open one file once and many datasets in it.
 #include "readers.hpp"
 
 #include "drfm/io/h5_handle.hpp"
@@ -20,6 +22,7 @@ using io::FileHandle;
 using io::PropertyListHandle;
 using io::SpaceHandle;
 using io::TypeHandle;
+using ObjectHandle = io::Handle<H5Oclose>;
 
 constexpr std::int64_t max_batch_runs = 256;                // hyperslabs OR-ed into one selection
 constexpr std::int64_t max_batch_values = std::int64_t{1} << 23;  // 64 MiB of doubles per read
@@ -40,6 +43,11 @@ herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* names) {
     return 0;
 }
 
+herr_t append_name(hid_t, const char* name, const H5L_info_t*, void* names) {
+    static_cast<std::vector<std::string>*>(names)->emplace_back(name);
+    return 0;
+}
+
 // InputDataError unless `path` (possibly "group/name") is a link in the file.
 void require_link(hid_t file, const std::string& filename, const std::string& path,
                   const char* key) {
@@ -47,12 +55,16 @@ void require_link(hid_t file, const std::string& filename, const std::string& pa
     std::istringstream parts(path);
     for (std::string part; std::getline(parts, part, '/');) {
         if (part.empty()) continue;
+        const std::string parent = partial;
         partial += (partial.empty() ? "" : "/") + part;
         if (H5Lexists(file, partial.c_str(), H5P_DEFAULT) > 0) continue;
+        // Best effort: what the innermost existing group holds, to show the right name.
         std::string names;
-        H5Literate(file, H5_INDEX_NAME, H5_ITER_NATIVE, nullptr, collect_name, &names);
-        DRFM_THROW(InputDataError, filename, ": no dataset '", path, "' (", key,
-                   "); the file's top level has: ", names.empty() ? "nothing" : names);
+        H5Literate_by_name(file, parent.empty() ? "/" : parent.c_str(), H5_INDEX_NAME,
+                           H5_ITER_NATIVE, nullptr, collect_name, &names, H5P_DEFAULT);
+        DRFM_THROW(InputDataError, filename, ": no dataset '", path, "' (", key, "); ",
+                   parent.empty() ? "the file's top level" : "group '" + parent + "'", " has: ",
+                   names.empty() ? "nothing" : names);
     }
 }
 
@@ -74,8 +86,8 @@ std::vector<hsize_t> extent(hid_t dataset, const std::string& file, const std::s
 
 class Hdf5Source final : public Source {
 public:
-    Hdf5Source(const std::string& file, const std::string& dataset_name, FileHandle h5file,
-               DatasetHandle dataset,
+    Hdf5Source(const std::string& file, const std::string& dataset_name,
+               std::shared_ptr<const FileHandle> h5file, DatasetHandle dataset,
                std::vector<hsize_t> dims, std::vector<int> labels)
         : Source(file, feature_count(dims), std::move(labels)), dataset_name_(dataset_name),
           file_(std::move(h5file)), dataset_(std::move(dataset)), dims_(std::move(dims)) {}
@@ -147,62 +159,119 @@ private:
     }
 
     std::string dataset_name_;
-    FileHandle file_;  // declared before dataset_: closed after it
+    std::shared_ptr<const FileHandle> file_;  // declared before dataset_: closed after it
     DatasetHandle dataset_;
     std::vector<hsize_t> dims_;
 };
 
 }  // namespace
 
-std::unique_ptr<Source> open_hdf5(const std::string& file, const std::string& features,
-                                  const std::string& labels_name, const mpi::Comm& comm) {
+std::shared_ptr<const FileHandle> open_hdf5_file(const std::string& file,
+                                                 const mpi::Comm& comm) {
     mpi::collective(comm, [&] { require_file(file, "HDF5 data file"); });
     io::silence_hdf5_error_printing();
-
-    // Collective: H5Fopen (MPI-IO driver), H5Dopen/H5Dclose on every rank in the same order.
+    // Collective: H5Fopen (MPI-IO driver), later H5Dopen/H5Dclose on every rank in the same order.
     PropertyListHandle access(H5Pcreate(H5P_FILE_ACCESS));
     agree(comm, access && H5Pset_fapl_mpio(access.get(), comm.get(), MPI_INFO_NULL) >= 0
                     ? ""
                     : file + ": cannot set up the MPI-IO file access (H5Pset_fapl_mpio failed)");
-    FileHandle h5file(H5Fopen(file.c_str(), H5F_ACC_RDONLY, access.get()));
-    agree(comm, h5file ? "" : file + ": not an HDF5 file, or unreadable (H5Fopen failed)");
-    mpi::collective(comm, [&] {
-        require_link(h5file.get(), file, features, "data.features_dataset");
-        require_link(h5file.get(), file, labels_name, "data.labels_dataset");
-    });
-    DatasetHandle feature_set(H5Dopen2(h5file.get(), features.c_str(), H5P_DEFAULT));
-    DatasetHandle label_set(H5Dopen2(h5file.get(), labels_name.c_str(), H5P_DEFAULT));
-    agree(comm, feature_set && label_set
-                    ? ""
-                    : file + ": '" + (feature_set ? labels_name : features) +
-                          "' exists but cannot be opened as a dataset (H5Dopen failed)");
+    auto h5file = std::make_shared<FileHandle>(H5Fopen(file.c_str(), H5F_ACC_RDONLY, access.get()));
+    agree(comm, *h5file ? "" : file + ": not an HDF5 file, or unreadable (H5Fopen failed)");
+    return h5file;
+}
 
-    std::vector<hsize_t> dims;
+std::vector<int> read_hdf5_labels(const FileHandle& h5file, const std::string& file,
+                                  const std::string& name, const char* key,
+                                  const mpi::Comm& comm) {
+    mpi::collective(comm, [&] { require_link(h5file.get(), file, name, key); });
+    DatasetHandle set(H5Dopen2(h5file.get(), name.c_str(), H5P_DEFAULT));
+    agree(comm, set ? "" : file + ": '" + name + "' exists but cannot be opened as a dataset "
+                                  "(H5Dopen failed)");
     std::vector<int> labels;
     mpi::collective(comm, [&] {
-        dims = extent(feature_set.get(), file, features);
-        DRFM_CHECK(dims.size() >= 2, InputDataError, file, ": dataset '", features, "' has rank ",
-                   dims.size(), "; expected samples × features (n × d)");
-        auto label_dims = extent(label_set.get(), file, labels_name);
-        const bool vector =
-            label_dims.size() == 1 || (label_dims.size() == 2 && label_dims[1] == 1);
-        DRFM_CHECK(vector, InputDataError, file, ": dataset '", labels_name,
-                   "' must be a vector of n labels (n or n × 1), it has rank ", label_dims.size());
-        DRFM_CHECK(label_dims[0] == dims[0], InputDataError, file, ": dataset '", features,
-                   "' has ", dims[0], " samples but '", labels_name, "' has ", label_dims[0],
-                   " labels");
+        auto dims = extent(set.get(), file, name);
+        const bool vector = dims.size() == 1 || (dims.size() == 2 && dims[1] == 1);
+        DRFM_CHECK(vector, InputDataError, file, ": dataset '", name,
+                   "' must be a vector of n labels (n or n × 1), it has rank ", dims.size());
         std::vector<double> values(static_cast<size_t>(dims[0]));
-        h5_check(H5Dread(label_set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+        h5_check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
                          values.data()),
-                 file, "H5Dread('" + labels_name + "')");
+                 file, "H5Dread('" + name + "')");
         labels.reserve(values.size());
         for (size_t i = 0; i < values.size(); ++i) {
             labels.push_back(checked_label(
-                values[i], file + ": dataset '" + labels_name + "', sample " + std::to_string(i)));
+                values[i], file + ": dataset '" + name + "', sample " + std::to_string(i)));
         }
     });
-    return std::make_unique<Hdf5Source>(file, features, std::move(h5file), std::move(feature_set),
+    return labels;
+}
+
+std::unique_ptr<Source> open_hdf5_rows(std::shared_ptr<const FileHandle> h5file,
+                                       const std::string& file, const std::string& name,
+                                       const char* key, std::vector<int> labels,
+                                       const std::string& labels_name, const mpi::Comm& comm) {
+    mpi::collective(comm, [&] { require_link(h5file->get(), file, name, key); });
+    DatasetHandle set(H5Dopen2(h5file->get(), name.c_str(), H5P_DEFAULT));
+    agree(comm, set ? "" : file + ": '" + name + "' exists but cannot be opened as a dataset "
+                                  "(H5Dopen failed)");
+    std::vector<hsize_t> dims;
+    mpi::collective(comm, [&] {
+        dims = extent(set.get(), file, name);
+        DRFM_CHECK(dims.size() >= 2, InputDataError, file, ": dataset '", name, "' has rank ",
+                   dims.size(), "; expected samples × features (n × d)");
+        DRFM_CHECK(dims[0] == labels.size(), InputDataError, file, ": dataset '", name, "' has ",
+                   dims[0], " samples but '", labels_name, "' has ", labels.size(), " labels");
+    });
+    return std::make_unique<Hdf5Source>(file, name, std::move(h5file), std::move(set),
                                         std::move(dims), std::move(labels));
+}
+
+std::unique_ptr<Source> open_hdf5(const std::string& file, const std::string& features,
+                                  const std::string& labels_name, const mpi::Comm& comm) {
+    auto h5file = open_hdf5_file(file, comm);
+    // Both links first, so that a file lacking both names the features (the usual mistake).
+    mpi::collective(comm, [&] {
+        require_link(h5file->get(), file, features, "data.features_dataset");
+        require_link(h5file->get(), file, labels_name, "data.labels_dataset");
+    });
+    auto labels = read_hdf5_labels(*h5file, file, labels_name, "data.labels_dataset", comm);
+    return open_hdf5_rows(std::move(h5file), file, features, "data.features_dataset",
+                          std::move(labels), labels_name, comm);
+}
+
+std::vector<std::string> hdf5_datasets(const FileHandle& h5file, const std::string& file,
+                                       const std::string& path, const char* key,
+                                       const mpi::Comm& comm) {
+    mpi::collective(comm, [&] { require_link(h5file.get(), file, path, key); });
+    ObjectHandle object(H5Oopen(h5file.get(), path.c_str(), H5P_DEFAULT));
+    agree(comm, object ? "" : file + ": '" + path + "' (" + key + ") cannot be opened (H5Oopen "
+                                     "failed)");
+    const H5I_type_t type = H5Iget_type(object.get());
+    std::vector<std::string> names;
+    mpi::collective(comm, [&] {
+        if (type == H5I_DATASET) {
+            names.push_back(path);
+            return;
+        }
+        DRFM_CHECK(type == H5I_GROUP, InputDataError, file, ": '", path, "' (", key,
+                   ") is neither a group nor a dataset");
+        hsize_t index = 0;
+        h5_check(H5Literate(object.get(), H5_INDEX_NAME, H5_ITER_INC, &index, append_name,
+                            &names),
+                 file, "H5Literate('" + path + "')");
+        DRFM_CHECK(!names.empty(), InputDataError, file, ": group '", path, "' (", key,
+                   ") is empty; it should hold one dataset per snapshot");
+        for (auto& name : names) name = path + "/" + name;
+    });
+    if (type == H5I_DATASET) return names;
+    // Every member must be a dataset (one H5Oopen per member on every rank, same order).
+    for (const auto& name : names) {
+        ObjectHandle member(H5Oopen(h5file.get(), name.c_str(), H5P_DEFAULT));
+        const bool dataset = member && H5Iget_type(member.get()) == H5I_DATASET;
+        agree(comm, dataset ? "" : file + ": '" + name + "' in group '" + path + "' (" + key +
+                                       ") is not a dataset; the group should hold datasets only");
+    }
+    return names;
 }
 
 }  // namespace drfm::data::detail

@@ -80,21 +80,27 @@ std::int64_t subset_size(std::int64_t n_train, config::Subset subset, int classe
     return n_train / classes * classes;
 }
 
+Dataset load_train_rows(const Source& source, const config::DataConfig& config,
+                        const mpi::Comm& comm) {
+    std::vector<std::int64_t> rows;
+    mpi::collective(comm, [&] {
+        rows = select_subset(source.labels(), config.n_train, config.subset, source.classes(),
+                             source.name());
+    });
+    return assemble(source, rows, source.classes(), "drfm::data::train_x", comm);
+}
+
 Data load_data(const config::DataConfig& config, const mpi::Comm& comm) {
     Data data;
     auto train = open_source(config, Split::train, comm);
     const int classes = train->classes();
     std::vector<std::int64_t> rows;
-    mpi::collective(comm, [&] {
-        rows = select_subset(train->labels(), config.n_train, config.subset, classes,
-                             train->name());
-    });
-    if (static_cast<std::int64_t>(rows.size()) != config.n_train) {
+    data.train = load_train_rows(*train, config, comm);
+    if (data.train.n != config.n_train) {
         log::info() << "data: subset = balanced with n_train = " << config.n_train << " and "
-                    << classes << " classes keeps " << rows.size() / classes
-                    << " samples per class (n = " << rows.size() << ")";
+                    << classes << " classes keeps " << data.train.n / classes
+                    << " samples per class (n = " << data.train.n << ")";
     }
-    data.train = assemble(*train, rows, classes, "drfm::data::train_x", comm);
     const ColumnStats train_stats = column_stats(data.train.x, comm);
     standardize(data.train.x, train_stats);
 

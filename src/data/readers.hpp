@@ -1,6 +1,7 @@
 #pragma once
 // Private to the data module: the concrete readers behind open_source, and helpers they share.
 #include "drfm/data/source.hpp"
+#include "drfm/io/h5_handle.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -22,6 +23,32 @@ std::unique_ptr<Source> open_csv(const std::string& file, std::int64_t label_col
 /// driver on comm, rows read by hyperslab selections.
 std::unique_ptr<Source> open_hdf5(const std::string& file, const std::string& features,
                                   const std::string& labels, const mpi::Comm& comm);
+
+// The pieces of open_hdf5, for files with several row datasets (data/snapshots.hpp). All are
+// collective over comm; every failure is a collective InputDataError naming the file, the dataset
+// and `key`, the input key that named it.
+
+/// `file` opened read-only with the MPI-IO driver on comm; shared by the Sources read from it.
+std::shared_ptr<const io::FileHandle> open_hdf5_file(const std::string& file,
+                                                     const mpi::Comm& comm);
+
+/// The labels in dataset `name` (n or n × 1), checked integers in [0, max_label].
+std::vector<int> read_hdf5_labels(const io::FileHandle& h5file, const std::string& file,
+                                  const std::string& name, const char* key,
+                                  const mpi::Comm& comm);
+
+/// A Source over the numeric dataset `name` (n × d or n × …) whose n samples carry `labels`
+/// (read from dataset `labels_name`, for messages).
+std::unique_ptr<Source> open_hdf5_rows(std::shared_ptr<const io::FileHandle> h5file,
+                                       const std::string& file, const std::string& name,
+                                       const char* key, std::vector<int> labels,
+                                       const std::string& labels_name, const mpi::Comm& comm);
+
+/// `path` itself when it is a dataset; the paths of its members ("path/member", HDF5 name order)
+/// when it is a group, which must be non-empty and hold datasets only.
+std::vector<std::string> hdf5_datasets(const io::FileHandle& h5file, const std::string& file,
+                                       const std::string& path, const char* key,
+                                       const mpi::Comm& comm);
 
 /// The synthetic class mixture (synthetic_source.cpp documents it) with `samples` samples.
 std::unique_ptr<Source> open_synthetic(const config::DataConfig& config, Split split,

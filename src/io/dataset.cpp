@@ -257,6 +257,13 @@ std::vector<std::uint64_t> dataset_shape(const File& file, const std::string& pa
     return {dims.begin(), dims.end()};
 }
 
+bool holds_strings(const File& file, const std::string& path) {
+    const std::string where = file.where(path);
+    auto dset = open_dataset(file, path, Transfer::collective);
+    TypeHandle type(DRFM_H5(H5Dget_type(dset.get()), where));
+    return DRFM_H5(H5Tget_class(type.get()), where) == H5T_STRING;
+}
+
 std::vector<std::string> read_labels(const File& file, const std::string& path) {
     const std::string where = file.where(path);
     auto dset = open_dataset(file, path, Transfer::collective);

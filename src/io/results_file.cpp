@@ -22,6 +22,11 @@ void check_layout(const ResultsLayout& l) {
     DRFM_CHECK(l.runs >= 1 && l.depth >= 1 && l.max_k >= 0 && l.picture_size >= 0, Error,
                "results layout: runs=", l.runs, " depth=", l.depth, " max_k=", l.max_k,
                " picture_size=", l.picture_size);
+    if (!l.layer_labels.empty()) {
+        check_labels(l.layer_labels, "layer names");
+        DRFM_CHECK(static_cast<std::int64_t>(l.layer_labels.size()) == l.depth, Error,
+                   "results layout: ", l.layer_labels.size(), " layer names for depth ", l.depth);
+    }
     check_labels(l.reprs, "representation names");
     check_labels(l.splits, "split names");
     check_labels(l.phases, "phase names");
@@ -73,6 +78,7 @@ ResultsLayout read_layout(const File& file) {
     ResultsLayout l;
     l.runs = extent0(file, "/runs/run");
     l.depth = extent0(file, "/metrics/layer");
+    if (holds_strings(file, "/metrics/layer")) l.layer_labels = read_labels(file, "/metrics/layer");
     l.reprs = read_labels(file, "/metrics/repr");
     l.splits = read_labels(file, "/metrics/split");
     l.max_k = extent0(file, "/spectra/k");

@@ -29,14 +29,19 @@ std::vector<DimensionSpec> results_dimensions(const ResultsLayout& l) {
     const std::string layer_text = "Deep RFM layer l (1..depth)";
     const std::string repr_text =
         "representation: X = layer input X_l, MX = X_l M_l^{1/2} (AGOP-transformed), "
-        "PhiMX = Phi(X_l M_l^{1/2}) (after the random feature map)";
+        "PhiMX = Phi(X_l M_l^{1/2}) (after the random feature map); features = a snapshot's "
+        "features as stored (analysis.mode = features)";
     const std::string tile_text =
         "tile index i: block i averages samples [i n/t, (i+1) n/t) of the class-ordered rows";
     std::vector<DimensionSpec> dims;
     for (const auto& group : results_groups())
         dims.push_back({group, "run", run_text, range(0, l.runs), {}});
-    for (const std::string group : {"/metrics", "/spectra", "/pictures", "/timings"})
-        dims.push_back({group, "layer", layer_text, range(1, l.depth), {}});
+    const std::string snapshot_text =
+        "snapshot of the features file (analysis.mode = features), in natural name order";
+    for (const std::string group : {"/metrics", "/spectra", "/pictures", "/timings"}) {
+        if (l.layer_labels.empty()) dims.push_back({group, "layer", layer_text, range(1, l.depth), {}});
+        else dims.push_back({group, "layer", snapshot_text, {}, l.layer_labels});
+    }
     for (const std::string group : {"/metrics", "/spectra", "/pictures"})
         dims.push_back({group, "repr", repr_text, {}, l.reprs});
     dims.push_back({"/metrics", "split", "data split the quantity is evaluated on", {}, l.splits});
@@ -73,10 +78,19 @@ std::vector<DatasetSpec> results_schema(const ResultsLayout& l) {
          "NC4: fraction of training points whose predicted class differs from the nearest "
          "class mean", "1", "mean_i [argmax_c f_c(x_i) != argmin_c ||h(x_i) - mu_c||]"},
         {"/metrics", "accuracy", run_layer_split,
-         "classification accuracy of the layer's kernel ridge predictor", "1",
+         "classification accuracy of the layer's kernel ridge predictor (features mode: of the "
+         "snapshot's f, its outputs or linear readout)", "1",
          "mean_i [argmax_c f_c(x_i) = y_i]"},
         {"/metrics", "mse", run_layer_split,
-         "mean squared error of the layer's kernel ridge predictor against the +-1 targets",
+         "mean squared error of the layer's kernel ridge predictor against the +-1 targets "
+         "(features mode: of the snapshot's f)", "1", "(1/(n c)) sum_i ||f(x_i) - y_i||^2"},
+
+        {"/metrics", "final_accuracy", {"run", "split"},
+         "classification accuracy of the final predictor: kernel ridge regression on the "
+         "row-normalised output of the last layer (model.final_predictor = \"krr\"); NaN "
+         "without one", "1", "mean_i [argmax_c f_c(x_i) = y_i]"},
+        {"/metrics", "final_mse", {"run", "split"},
+         "mean squared error of the final predictor against the +-1 targets; NaN without one",
          "1", "(1/(n c)) sum_i ||f(x_i) - y_i||^2"},
 
         {"/spectra", "agop", {"run", "layer", "k"},

@@ -6,16 +6,6 @@
 #include <numeric>
 
 namespace drfm::test {
-namespace {
-
-HostMatrix copy_of(const HostMatrix& m) {
-    HostMatrix out = make_host_matrix("drfm::test::copy", m.extent(0), m.extent(1));
-    Kokkos::deep_copy(out, m);
-    return out;
-}
-
-}  // namespace
-
 data::Dataset make_split(const Eigen::MatrixXd& x, const std::vector<int>& labels, int classes,
                          const mpi::Comm& comm) {
     data::Dataset split;
@@ -78,7 +68,7 @@ std::vector<app::LayerResult> run_layers(const data::Data& data, const config::C
         const HostMatrix& x = layer == 1 ? data.train.x : out.back().phi;
         const HostMatrix& x_test = layer == 1 ? data.test.x : out.back().phi_test;
         app::PhaseTimes times;
-        out.push_back(app::run_layer(layer, copy_of(x), copy_of(x_test), data, cfg, grid, weights, times));
+        out.push_back(app::run_layer(layer, copy_of(x, "drfm::test::copy"), copy_of(x_test, "drfm::test::copy"), data, cfg, grid, weights, times));
     }
     return out;
 }

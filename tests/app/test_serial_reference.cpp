@@ -164,5 +164,37 @@ INSTANTIATE_TEST_SUITE_P(Options, DeepRfmSerialTest,
                                            gaussian(), ridgeless()),
                          [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
 
+TEST(DeepRfmSerialTest, FinalPredictorIsKrrOnTheRowNormalisedLastOutput) {
+    // Arrange: the final predictor on the output of layer 1 = KRR with M = I (serial fit).
+    const mpi::Comm comm = test::world();
+    const std::vector<int> labels = labels_of(20), test_labels = labels_of(7);
+    const data::Data data = test::make_data(features_of(labels, 0.0), labels,
+                                            features_of(test_labels, 0.4), test_labels, classes, comm);
+    const dist::BlacsGrid grid = dist::BlacsGrid::near_square(comm);
+    config::Config cfg = engine_config(Case{"final"});
+    cfg.model.final_predictor = config::FinalPredictor::krr;
+    const app::LayerResult layer =
+        test::run_layers(data, cfg, grid, test::sin_weights_factory(width)).at(0);
+    const MatrixXd phi = serial::row_normalised(test::gather_rows(layer.phi, comm));
+    const MatrixXd phi_test = serial::row_normalised(test::gather_rows(layer.phi_test, comm));
+    const serial::Model model = serial_model(Case{"final"});
+    const MatrixXd identity = MatrixXd::Identity(width, width);
+    const MatrixXd alpha = serial::fit(model, phi, serial::signed_one_hot(labels, classes), identity);
+    const serial::Score train = serial::score(serial::kernel_matrix(model, phi, phi, identity) * alpha, labels);
+    const serial::Score test = serial::score(serial::kernel_matrix(model, phi_test, phi, identity) * alpha, test_labels);
+
+    // Act
+    app::PhaseTimes times;
+    const app::PredictorScores got = app::final_predictor(copy_of(layer.phi, "drfm::test::copy"),
+                                                          copy_of(layer.phi_test, "drfm::test::copy"), data, cfg, grid, times);
+
+    // Assert
+    EXPECT_EQ(got.train.accuracy, train.accuracy);
+    EXPECT_TRUE(test::near_rel(got.train.mse, train.mse, tol, mse_floor));
+    EXPECT_EQ(got.test.accuracy, test.accuracy);
+    EXPECT_TRUE(test::near_rel(got.test.mse, test.mse, tol, mse_floor));
+    EXPECT_GT(test.mse, 1e-3);  // a real prediction, not an interpolated training point
+}
+
 }  // namespace
 }  // namespace drfm

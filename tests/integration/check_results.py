@@ -67,10 +67,17 @@ def check_complete(path, ranks):
               + f", test accuracy {np.round(test_accuracy, 4).tolist()}")
 
 
+# Shares computed as 1 - (a sum of shares): accurate to a rounding of 1, not of themselves (they
+# are exactly 0 for collapsed features, where any two reduction orders give different ~1e-16).
+ONE_MINUS = {"dlr_function", "dlr_spectral", "tail_c"}
+
+
 def scale_of(ds, ref):
     """What a difference is relative to. A spectrum (last dimension k) comes from an
     eigen-decomposition, accurate to a fraction of its largest entry: relative to max|.| of each
-    spectrum. Every other value relative to itself."""
+    spectrum. A share 1 - sum: relative to 1 at least. Every other value relative to itself."""
+    if ds.name.rsplit("/", 1)[-1] in ONE_MINUS:
+        return np.maximum(np.abs(ref), 1.0)
     if ds.ndim and ds.dims[ds.ndim - 1][0].name.endswith("/k"):
         with np.errstate(invalid="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN spectrum: scale 0

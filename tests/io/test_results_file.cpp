@@ -209,6 +209,24 @@ TEST(ResultsFileTest, ReopenRestoresTheLayoutAndRunStatuses) {
     results.close();
 }
 
+TEST(ResultsFileTest, NamedLayersAreStringCoordinatesAndReopen) {
+    auto comm = test::world();
+    const std::string path = test::io_test_path("named_layers");
+    auto layout = example_layout();
+    layout.depth = 3;
+    layout.layer_labels = {"epoch_0", "epoch_2", "epoch_10"};  // features mode: snapshot names
+    layout.reprs = {"features"};
+    ResultsFile::create(comm, path, true, layout, example_info());
+
+    auto results = ResultsFile::open(comm, path);
+
+    EXPECT_TRUE(results.layout() == layout);
+    EXPECT_TRUE(holds_strings(results.file(), "/spectra/layer"));
+    EXPECT_EQ(read_labels(results.file(), "/timings/layer"), layout.layer_labels);
+    EXPECT_EQ(dataset_shape(results.file(), "/metrics/nc1"), (std::vector<std::uint64_t>{3, 3, 1}));
+    results.close();
+}
+
 TEST(ResultsFileTest, ReopenRefusesAnotherSchemaVersionOnEveryRank) {
     auto comm = test::world();
     const std::string path = test::io_test_path("old_schema");

@@ -35,14 +35,18 @@ struct PhaseTimes {
 /// deterministic weights of methods.md §7.1.
 using WeightsFactory = std::function<features::FeatureWeights(int layer, std::int64_t d)>;
 
-struct LayerResult {
+/// How a kernel ridge predictor does on both splits.
+struct PredictorScores {
+    HostMatrix train_predictions;  ///< my rows × c: f(x_i)
+    solve::Score train, test;      ///< test: zero when there is no test split
+};
+
+struct LayerResult : PredictorScores {  ///< the scores are those of the layer's predictor
     HostMatrix x, mx, phi;       ///< my rows of X_l, X_l S_l, Φ(X_l S_l)
     HostMatrix phi_test;         ///< my test rows of Φ (the next layer's test input)
     agop::FeatureMatrix feature_matrix;   ///< M_l, S_l, eigenvalues of M_l
     HostMatrix raw_agop;         ///< the AGOP of the last iteration before normalisation
     HostMatrix alpha;            ///< n×c coefficients of the layer's predictor (replicated)
-    HostMatrix train_predictions;///< my rows × c: f(x_i) of the layer's predictor
-    solve::Score train, test;
     std::vector<double> kernel_eigenvalues;  ///< top-k of K(X_l, X_l), descending, on request
 };
 
@@ -53,6 +57,14 @@ struct LayerResult {
 LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
                       const config::Config& cfg, const dist::BlacsGrid& grid,
                       const WeightsFactory& weights, PhaseTimes& times);
+
+/// The optional final predictor (model.final_predictor = "krr", methods.md §2.5 and §8.14): kernel
+/// ridge regression with the model's kernel, bandwidth and ridge and M = I on the row-normalised
+/// output X_{L+1} of the last layer (`x`, `x_test`: my rows; normalised in place, as run_layer).
+/// Collective over the grid.
+PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Data& data,
+                                const config::Config& cfg, const dist::BlacsGrid& grid,
+                                PhaseTimes& times);
 
 /// The counter-based weights of config::ModelConfig (features::make_weights).
 WeightsFactory default_weights(const config::ModelConfig& model);

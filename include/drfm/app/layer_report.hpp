@@ -9,26 +9,48 @@
 #include "drfm/io/results_file.hpp"
 
 #include <array>
+#include <vector>
 
 namespace drfm::app {
 
 constexpr int repr_count = 3;  ///< X, MX, PhiMX: the `repr` dimension
 
+/// The analysis of a layer's representations, one entry per position of the `repr` dimension
+/// (repr_count for a Deep RFM layer, one for a features-mode snapshot).
 struct LayerReport {
-    std::array<analysis::NcMetrics, repr_count> nc;
-    std::array<double, repr_count> nc4{};
-    std::array<std::array<analysis::Spectrum, 2>, repr_count> spectra;  ///< [repr][uncentred, centred]
-    std::array<HostMatrix, repr_count> gram;
+    std::vector<analysis::NcMetrics> nc;
+    std::vector<double> nc4;
+    std::vector<std::array<analysis::Spectrum, 2>> spectra;  ///< [repr][uncentred, centred]
+    std::vector<HostMatrix> gram;
 };
 
-/// Collective over comm (every rank holds its rows of the layer's representations).
+/// NC metrics, NC4, both kernel pictures and the Gram tiles of each representation in `reprs` (my
+/// rows of each, samples as in `train`: class order, train.rows), with f = `predictions` (my rows
+/// × K) as the learned function and its argmax as the predicted class. Collective over
+/// grid.comm(); a kernel picture of width p ≥ n takes the n×n route on `grid` with
+/// parallel.block_size.
+LayerReport analyse_representations(const std::vector<const HostMatrix*>& reprs,
+                                    const data::Dataset& train, const HostMatrix& predictions,
+                                    const config::Config& cfg, const dist::BlacsGrid& grid);
+
+/// analyse_representations of X, MX and PhiMX with the layer's predictor. Collective over the grid
+/// (every rank holds its rows of the layer's representations).
 LayerReport analyse_layer(const LayerResult& layer, const data::Data& data,
-                          const config::Config& cfg, const mpi::Comm& comm);
+                          const config::Config& cfg, const dist::BlacsGrid& grid);
+
+/// Writes the records of `report` (the /metrics NC datasets, the kernel-picture spectra and the
+/// Gram tiles) of layer `layer` (1-based) of run `run`; transfer as write_layer.
+void write_representations(const io::ResultsFile& file, std::int64_t run, int layer,
+                           const LayerReport& report, io::Transfer transfer);
 
 /// Writes every record of layer `layer` (1-based) of run `run`. Transfer::collective: collective
 /// over the file's comm; Transfer::independent: called by one rank alone (a rank group's root).
 void write_layer(const io::ResultsFile& file, std::int64_t run, int layer, const LayerResult& result,
                  const LayerReport& report, const PhaseTimes& times,
+                 io::Transfer transfer = io::Transfer::collective);
+
+/// Writes the final predictor's records of run `run` (transfer as write_layer).
+void write_final(const io::ResultsFile& file, std::int64_t run, const PredictorScores& scores,
                  io::Transfer transfer = io::Transfer::collective);
 
 /// The results layout of a run of `cfg` on data of dimension d and n training samples.

@@ -31,6 +31,8 @@ struct Plan {
     double total_flops() const;
     /// Human-readable plan: shape, grid, block size, and a table of work and memory per phase.
     std::string describe(const config::Config& cfg) const;
+    /// The table of work and memory per phase and the total (the end of describe()).
+    std::string phase_table() const;
 };
 
 /// Input dimension of layer l (1-based): d for the first layer, then the feature width.

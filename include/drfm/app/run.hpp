@@ -34,6 +34,8 @@ public:
     /// After `layer`'s records were written (times are the maximum over the grid's ranks).
     virtual void finished(int layer, const LayerResult& result, const LayerReport& report,
                           const PhaseTimes& times) = 0;
+    /// After the final predictor's records were written (model.final_predictor = "krr").
+    virtual void finished_final(const PredictorScores& scores, double seconds) = 0;
 };
 
 /// Runs layers 1..cfg.model.depth of one run on `data` (not modified) and writes each layer's

@@ -17,6 +17,7 @@ enum class KernelKind { laplace, gaussian, gen_laplace };
 enum class AgopKind { full, diag };
 enum class FeatureMap { relu, cosine };
 enum class FinalPredictor { none, krr };
+enum class AnalysisMode { deep_rfm, features };
 
 struct DataConfig {
     DataSource source = DataSource::idx;
@@ -32,6 +33,9 @@ struct DataConfig {
     // hdf5
     std::string features_dataset = "features";
     std::string labels_dataset = "labels";
+    // hdf5, analysis.mode = features (data/snapshots.hpp)
+    std::string snapshots = "snapshots";  ///< group of n×p feature datasets, or one dataset
+    std::string outputs;                  ///< group of n×C network outputs; "": linear readout
     // synthetic
     int classes = 10;
     int dim = 32;
@@ -67,6 +71,7 @@ struct ParallelConfig {
 };
 
 struct AnalysisConfig {
+    AnalysisMode mode = AnalysisMode::deep_rfm;  ///< features: analyse a network's snapshots
     bool kernel_eigs = false;             ///< top-k eigenpairs of the n×n kernel matrix
     int kernel_eigs_k = 20;
     int gram_tile = 256;                  ///< Gram pictures: tile size (block-averaged)

@@ -110,6 +110,9 @@ template <> struct EnumNames<FeatureMap> {
 template <> struct EnumNames<FinalPredictor> {
     static constexpr std::array<std::string_view, 2> names{"none", "krr"};
 };
+template <> struct EnumNames<AnalysisMode> {
+    static constexpr std::array<std::string_view, 2> names{"deep_rfm", "features"};
+};
 
 /// The TOML spelling of an enum value, e.g. to_string(KernelKind::gen_laplace) == "gen_laplace".
 template <class E>

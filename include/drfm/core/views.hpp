@@ -28,6 +28,13 @@ inline HostMatrix make_host_matrix(const std::string& label, std::int64_t rows, 
                       static_cast<size_t>(rows), static_cast<size_t>(cols));
 }
 
+/// A deep copy of `m` (Views share memory on assignment).
+inline HostMatrix copy_of(const HostMatrix& m, const std::string& label) {
+    HostMatrix out = make_host_matrix(label, m.extent(0), m.extent(1));
+    Kokkos::deep_copy(out, m);
+    return out;
+}
+
 /// The label of a copy of `v`: its own, or "drfm::mirror" for an unmanaged view (which has none),
 /// so that the copies a GPU build allocates keep the "drfm::" label rule.
 template <class View>

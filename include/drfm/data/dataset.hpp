@@ -52,6 +52,14 @@ struct DataShape {
 /// Collective over comm; every failure is a collective InputDataError naming file and place.
 Data load_data(const config::DataConfig& config, const mpi::Comm& comm);
 
+class Source;
+
+/// The training split of `source` exactly as load_data selects and distributes it (the subset of
+/// data.n_train and data.subset, class order, my block of rows), but not standardised: features
+/// mode analyses a network's snapshots as they are. Collective over comm; errors as load_data.
+Dataset load_train_rows(const Source& source, const config::DataConfig& config,
+                        const mpi::Comm& comm);
+
 /// Sizes for --dry-run: reads headers and labels, never the sample rows. Collective over comm.
 DataShape read_shape(const config::DataConfig& config, const mpi::Comm& comm);
 

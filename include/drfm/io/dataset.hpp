@@ -84,6 +84,9 @@ std::vector<T> read_slab(const File& file, const std::string& path, const Slab& 
 std::vector<std::uint64_t> dataset_shape(const File& file, const std::string& path,
                                          Transfer transfer = Transfer::collective);
 
+/// Collective: whether dataset `path` holds strings (string coordinates) rather than numbers.
+bool holds_strings(const File& file, const std::string& path);
+
 /// Collective read of a whole 1-D string dataset (string coordinates).
 std::vector<std::string> read_labels(const File& file, const std::string& path);
 

@@ -29,6 +29,9 @@ struct RunParameter {
 struct ResultsLayout {
     std::int64_t runs = 1;          ///< runs of the scan (1 without a scan)
     std::int64_t depth = 1;         ///< layers per run
+    /// Names as the `layer` coordinates (features mode: the snapshot names, `depth` of them);
+    /// empty: the numbers 1..depth.
+    std::vector<std::string> layer_labels;
     std::vector<std::string> reprs{"X", "MX", "PhiMX"};
     std::vector<std::string> splits{"train", "test"};
     std::int64_t max_k = 0;         ///< longest spectrum stored (k dimension)
@@ -37,7 +40,8 @@ struct ResultsLayout {
     std::vector<RunParameter> parameters;
 
     bool operator==(const ResultsLayout& o) const {
-        return runs == o.runs && depth == o.depth && reprs == o.reprs && splits == o.splits &&
+        return runs == o.runs && depth == o.depth && layer_labels == o.layer_labels &&
+               reprs == o.reprs && splits == o.splits &&
                max_k == o.max_k && picture_size == o.picture_size && phases == o.phases &&
                parameters == o.parameters;
     }
