@@ -23,17 +23,10 @@ import sys
 import time
 
 import h5py
-import numpy as np
+
+from result_checks import check, finish, relative_difference, statuses
 
 SKIP = 77
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message, flush=True)
-    return condition
 
 
 def skip(reason):
@@ -169,14 +162,6 @@ PartitionName=debug Nodes={self.host} Default=YES MaxTime=INFINITE State=UP Over
         return states, seen
 
 
-def statuses(path):
-    """Run statuses, the root status and the scan index of every run of a results file."""
-    with h5py.File(path, "r") as f:
-        runs = f["runs"]
-        index = [int(i) for i in runs["scan_index"][:]] if "scan_index" in runs else None
-        return list(runs["status"][:]), f.attrs["status"], index
-
-
 def max_difference(path, reference, runs=None):
     """Largest relative difference of every float record of /metrics and /spectra, file run r
     against reference run runs[r] (default: the same index)."""
@@ -188,9 +173,7 @@ def max_difference(path, reference, runs=None):
                     continue
                 x = a[group][name][()]
                 y = ds[()] if runs is None else ds[()][runs]
-                check(np.array_equal(np.isnan(x), np.isnan(y)), f"{path}: /{group}/{name} NaNs differ")
-                d = np.abs(np.nan_to_num(x) - np.nan_to_num(y)) / np.maximum(np.abs(np.nan_to_num(y)), 1)
-                worst = max(worst, float(d.max()))
+                worst = max(worst, relative_difference(x, y, f"{path}: /{group}/{name}"))
     return worst
 
 
@@ -295,11 +278,7 @@ def main():
         check(False, str(e))
     finally:
         slurm.stop()
-    if failures:
-        print(f"{len(failures)} check(s) failed; logs in {work}", flush=True)
-        return 1
-    print("all checks passed", flush=True)
-    return 0
+    return finish(work)
 
 
 if __name__ == "__main__":
