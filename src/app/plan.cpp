@@ -69,8 +69,10 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
         return *std::find_if(plan.phases.begin(), plan.phases.end(),
                              [&](const PhaseCost& pc) { return pc.name == name; });
     };
-    // Always resident: my rows of X (train, test) of width dl, replicated α and labels.
-    auto resident = [&](double dl) { return (rows + rows_t) * dl + n * c + n; };
+    // Always resident: my rows (train, test) of the loaded data (width d, kept for the whole run)
+    // and of the layer's input (width dl), replicated α and labels.
+    const double d0 = static_cast<double>(s.d);
+    auto resident = [&](double dl) { return (rows + rows_t) * (d0 + dl) + n * c + n; };
     // One kernel ridge fit on dl-dimensional coordinates, scored on the test split.
     auto add_fit = [&](double dl, double fits) {
         const double kernel_mem = resident(dl) + (mr + mc) * dl + mr * mc + mr * c;
