@@ -22,7 +22,8 @@ import h5py
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402  (after choosing the headless backend)
+import matplotlib.pyplot as plt
+import matplotlib.ticker  # noqa: E402  (after choosing the headless backend)
 import numpy as np  # noqa: E402
 
 # How the paper's legends name the representations.
@@ -67,7 +68,8 @@ def layer_colours(layers, depth):
 def add_layer_colourbar(fig, axes, depth):
     norm = matplotlib.colors.Normalize(vmin=1, vmax=max(depth, 2))
     mappable = matplotlib.cm.ScalarMappable(norm=norm, cmap="viridis")
-    fig.colorbar(mappable, ax=axes, label="layer")
+    bar = fig.colorbar(mappable, ax=axes, label="layer")
+    bar.ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
 
 
 def log_y_if_possible(ax, values):
@@ -174,7 +176,8 @@ def main(argv=None):
     parser.add_argument("file", help="results file written by drfm_hpc")
     parser.add_argument("--run", type=int, default=0, help="run index (default 0)")
     parser.add_argument("--layers", help="comma-separated layers, e.g. 1,3,7")
-    parser.add_argument("--out", default=".", help="output folder (created if missing)")
+    parser.add_argument("--out", help="output folder, created if missing (default: the results "
+                        "file's path without .h5, plus _plots)")
     parser.add_argument("--centering", default="uncentred", choices=["uncentred", "centred"],
                         help="which feature spectra to plot (default uncentred)")
     args = parser.parse_args(argv)
@@ -192,8 +195,10 @@ def main(argv=None):
         curve_layers = chosen or list(range(1, depth + 1))
         gram_layers = chosen or default_gram_layers(depth)
 
-        os.makedirs(args.out, exist_ok=True)
         stem = os.path.splitext(os.path.basename(args.file))[0]
+        if args.out is None:
+            args.out = os.path.splitext(args.file)[0] + "_plots"
+        os.makedirs(args.out, exist_ok=True)
         prefix = os.path.join(args.out, f"{stem}_run{args.run}")
         plot_nc(f, args.run, prefix)
         plot_curves(f, args.run, curve_layers, args.centering, prefix)
