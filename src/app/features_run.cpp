@@ -194,8 +194,12 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
             if (root) flags[1] = fits_walltime(cfg.run, clock, flops, since_start.seconds()) ? 0 : 1;
             world.allreduce_max(flags, 2);
             if (flags[0] != 0 || flags[1] != 0) {
-                const std::string reason = flags[0] ? signal_name(static_cast<int>(flags[0]))
-                                                    : std::string("the wall-time budget");
+                const std::string warning = never_finishes_warning(
+                    cfg.run, clock, prepared.plan.total_flops(), "the analysis of all snapshots");
+                const std::string reason =
+                    flags[0]         ? signal_name(static_cast<int>(flags[0]))
+                    : warning.empty() ? std::string("the wall-time budget")
+                                      : "the wall-time budget; " + warning;
                 if (root) {
                     progress.write(JsonLine().add("event", "stop").add("run", std::int64_t{0})
                                        .add("scan_index", std::int64_t{0}).add("layer", layer)

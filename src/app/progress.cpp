@@ -61,6 +61,22 @@ bool fits_walltime(const config::RunConfig& run, const LayerClock& clock, double
     return elapsed + clock.predict(flops) <= deadline;
 }
 
+bool fits_one_job(const config::RunConfig& run, const LayerClock& clock, double run_flops) {
+    if (run.walltime.count() <= 0) return true;
+    return clock.estimate(run_flops) <= static_cast<double>((run.walltime - run.walltime_margin).count());
+}
+
+std::string never_finishes_warning(const config::RunConfig& run, const LayerClock& clock,
+                                   double run_flops, const std::string& what) {
+    if (fits_one_job(run, clock, run_flops)) return {};
+    const double budget = static_cast<double>((run.walltime - run.walltime_margin).count());
+    return "WARNING: " + what + " needs about " + format_duration(clock.estimate(run_flops)) +
+           " in all, more than one job's budget of " + format_duration(budget) +
+           " (run.walltime - run.walltime_margin), and an interrupted run restarts from its "
+           "beginning: it will never finish. Raise the job's time limit and run.walltime, or "
+           "give it more ranks (parallel.ranks_per_run in a scan)";
+}
+
 void JsonLine::key(const std::string& name) {
     if (!fields_.empty()) fields_ += ", ";
     fields_ += json_string(name) + ": ";

@@ -189,9 +189,7 @@ public:
             return true;
         }
         stop_reason_ = flags[0] ? signal_name(static_cast<int>(flags[0]))
-                     : flags[1] ? "the wall-time budget (layer " + std::to_string(layer) +
-                                      " would need about " +
-                                      format_duration(clock_.predict(flops)) + ")"
+                     : flags[1] ? walltime_reason(layer, flops)
                                 : "another rank group stopping";
         if (root()) {
             dispatcher_.poll(true);
@@ -200,6 +198,18 @@ public:
                 ": " + stop_reason_);
         }
         return false;
+    }
+
+    /// The wall-time stop, and a warning where the whole run cannot fit one job: it would restart
+    /// from layer 1 in every requeued job. Meaningful on the group root (which holds the clock).
+    std::string walltime_reason(int layer, double flops) const {
+        std::string reason = "the wall-time budget (layer " + std::to_string(layer) +
+                             " would need about " + format_duration(clock_.predict(flops)) + ")";
+        const std::vector<double>& layers = plans_.layer_flops[run_];
+        const double run_flops = std::accumulate(layers.begin(), layers.end(), 0.0);
+        const std::string warning = never_finishes_warning(
+            scan_.base().run, clock_, run_flops, "run " + label(run_));
+        return warning.empty() ? reason : reason + "; " + warning;
     }
 
     void finished(int layer, const LayerResult& result, const LayerReport& report,

@@ -110,31 +110,34 @@ def reference(runner):
     return path, seconds
 
 
-def layer_events(path):
+def event_count(path, kind):
     if not os.path.exists(path + ".progress.jsonl"):
         return 0
-    return sum(1 for e in progress_events(path) if e["event"] == "layer")
+    return sum(1 for e in progress_events(path) if e["event"] == kind)
 
 
 def kill_moment(rng, path):
-    """A random moment of the attempt about to start: during start-up (before any layer), or a
-    random time after a random one of the layers still to compute. Returns a function that waits
-    for it."""
+    """A random moment of the attempt about to start: during start-up (after the start event,
+    before any layer), or a random time after a random one of the layers still to compute.
+    Returns its description and a function that waits for it. The earliest moment is the start
+    event, not the launch: Open MPI 4.1's mpiexec can hang for good when a rank dies inside
+    MPI_Init (seen here about once in 40 kills 0.1 s after the launch), which is not drfm_hpc's
+    behaviour to test."""
     runs, depth = 6, 3
     if os.path.exists(path):
         done, _, _ = statuses(path)
         runs = int(len(done) - sum(done))
     layers = rng.randrange(runs * depth) if runs else 0
-    base, delay = layer_events(path), rng.uniform(0.0, 0.05)
-    if layers == 0:
-        return f"after {delay + 0.05:.2f} s of start-up", lambda: time.sleep(delay + 0.05)
+    kind, count = ("start", 1) if layers == 0 else ("layer", layers)
+    base, delay = event_count(path, kind), rng.uniform(0.0, 0.05)
 
     def wait():
         deadline = time.monotonic() + 60
-        while layer_events(path) < base + layers and time.monotonic() < deadline:
+        while event_count(path, kind) < base + count and time.monotonic() < deadline:
             time.sleep(0.005)
         time.sleep(delay)
-    return f"{delay:.3f} s after layer {layers} of {runs * depth} left", wait
+    where = "the start event" if layers == 0 else f"layer {layers} of {runs * depth} left"
+    return f"{delay:.3f} s after {where}", wait
 
 
 def test_faults(runner):

@@ -37,6 +37,20 @@ TEST(LayerClockTest, WalltimeBudgetStopsBeforeALayerThatWouldNotFit) {
     EXPECT_TRUE(fits_walltime(run, clock, 1e12, 1e9));
 }
 
+TEST(LayerClockTest, RunLongerThanTheWholeBudgetDoesNotFitOneJob) {
+    config::RunConfig run;
+    LayerClock clock;
+    clock.add(1e9, 10.0);  // 10 s per GFLOP
+    run.walltime = std::chrono::seconds(100);
+    run.walltime_margin = std::chrono::seconds(20);  // 80 s per job
+
+    EXPECT_TRUE(fits_one_job(run, clock, 8e9));  // 80 s: no safety factor on the whole run
+    EXPECT_FALSE(fits_one_job(run, clock, 8.1e9));
+    EXPECT_TRUE(fits_one_job(run, LayerClock(), 1e12));  // nothing measured yet
+    run.walltime = std::chrono::seconds(0);            // no budget
+    EXPECT_TRUE(fits_one_job(run, clock, 1e12));
+}
+
 TEST(JsonLineTest, WritesOneObjectWithEscapedStrings) {
     JsonLine line;
     line.add("event", "stop").add("run", 3).add("seconds", 1.5).add("resumed", true)

@@ -36,6 +36,17 @@ private:
 bool fits_walltime(const config::RunConfig& run, const LayerClock& clock, double flops,
                    double elapsed);
 
+/// Whether a whole run of `run_flops` fits in one job's budget (run.walltime − margin) at the
+/// measured rate, without the safety factor. An interrupted run restarts from its first layer, so
+/// a run that does not fit is stopped in every job and never finishes. True without a budget or
+/// before any measurement.
+bool fits_one_job(const config::RunConfig& run, const LayerClock& clock, double run_flops);
+
+/// Empty when fits_one_job; otherwise a warning, for the stop message, that `what` (a run) can
+/// never finish and what to change.
+std::string never_finishes_warning(const config::RunConfig& run, const LayerClock& clock,
+                                   double run_flops, const std::string& what);
+
 /// One JSON object, built field by field, written on one line.
 class JsonLine {
 public:
