@@ -54,15 +54,18 @@ HostMatrix train_predictions(const HostMatrix& alpha, double ridge, const data::
     return f;
 }
 
-std::vector<int> my_labels(const data::Dataset& split, int rank) {
-    const auto begin = split.labels.begin() + split.rows.begin(rank);
-    return std::vector<int>(begin, begin + split.rows.count(rank));
-}
-
 }  // namespace
 
 std::vector<std::string> phase_names() {
     return {"kernel", "solve", "agop", "sqrt", "features", "predict", "analysis"};
+}
+
+solve::Score score_rows(const HostMatrix& f, const data::Dataset& split, const mpi::Comm& comm) {
+    double sums[2] = {0.0, 0.0};
+    solve::add_to_score(f, data::local_labels(split, comm), sums[0], sums[1]);
+    comm.allreduce_sum(sums, 2);
+    const auto n = static_cast<double>(split.n);
+    return {sums[0] / n, sums[1] / (n * split.classes)};
 }
 
 WeightsFactory default_weights(const config::ModelConfig& model) {
@@ -101,23 +104,21 @@ FittedKrr fit_krr(const kernel::KernelFunction& kf, const HostMatrix& coords, co
     return fit;
 }
 
-/// Scores of a fitted predictor on both splits; `test_coords`: my test rows in its kernel's
-/// coordinates.
+/// Scores of a fitted predictor on both splits. `x_test`: my test rows; `sqrt`: the S of the
+/// predictor's kernel coordinates x S (empty for M = I).
 PredictorScores score_krr(const kernel::KernelFunction& kf, const FittedKrr& fit,
-                          const HostMatrix& test_coords, const data::Data& data,
-                          const config::Config& cfg, const dist::BlacsGrid& grid,
-                          PhaseTimes& times) {
+                          const HostMatrix& x_test, const HostMatrix& sqrt,
+                          const data::Data& data, const config::Config& cfg,
+                          const dist::BlacsGrid& grid, PhaseTimes& times) {
     const mpi::Comm& comm = grid.comm();
     const std::int64_t n = data.train.n;
     const int block = cfg.parallel.block_size;
     PredictorScores out;
     out.train_predictions = train_predictions(fit.alpha, cfg.model.ridge, data.train, comm.rank());
-    double sums[2] = {0.0, 0.0};
-    solve::add_to_score(out.train_predictions, my_labels(data.train, comm.rank()), sums[0], sums[1]);
-    comm.allreduce_sum(sums, 2);
-    out.train = {sums[0] / n, sums[1] / (static_cast<double>(n) * data.train.classes)};
+    out.train = score_rows(out.train_predictions, data.train, comm);
     if (data.test.n > 0) {
         out.test = timed(times, Phase::predict, [&] {
+            const HostMatrix test_coords = sqrt.size() > 0 ? agop::transform(x_test, sqrt) : x_test;
             const dist::Distribution test_layout({data.test.n, n}, {block, block}, grid.shape(), grid.coord());
             auto cross = kernel::gather_cross_points(comm, data.test.rows, test_coords, test_layout, fit.points);
             return solve::predict_and_score(kf, cross, fit.alpha, data.test.labels, grid);
@@ -178,9 +179,8 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
 
     // The layer's predictor f_{T−1} on both splits (its kernel coordinates are those of `fit`).
     out.alpha = fit.alpha;
-    const HostMatrix test_coords =
-        predictor_sqrt.size() > 0 ? agop::transform(x_test, predictor_sqrt) : x_test;
-    static_cast<PredictorScores&>(out) = score_krr(kf, fit, test_coords, data, cfg, grid, times);
+    static_cast<PredictorScores&>(out) =
+        score_krr(kf, fit, x_test, predictor_sqrt, data, cfg, grid, times);
 
     out.feature_matrix = fm;
     timed(times, Phase::features, [&] {
@@ -201,7 +201,7 @@ PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Dat
     });
     const kernel::KernelFunction kf = kernel::KernelFunction::from(cfg.model);
     const FittedKrr fit = fit_krr(kf, x, data, cfg, grid, times, "final predictor");
-    return score_krr(kf, fit, x_test, data, cfg, grid, times);
+    return score_krr(kf, fit, x_test, HostMatrix(), data, cfg, grid, times);
 }
 
 }  // namespace drfm::app

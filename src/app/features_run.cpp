@@ -68,17 +68,6 @@ io::ResultsLayout features_layout(const config::Config& cfg, const Prepared& p) 
     return layout;
 }
 
-/// Accuracy and MSE of f against the labels of my rows, reduced over the ranks.
-solve::Score score(const HostMatrix& f, const data::Dataset& train, const mpi::Comm& comm) {
-    const auto first = train.labels.begin() + train.rows.begin(comm.rank());
-    const std::vector<int> labels(first, first + train.rows.count(comm.rank()));
-    double sums[2] = {0.0, 0.0};
-    solve::add_to_score(f, labels, sums[0], sums[1]);
-    comm.allreduce_sum(sums, 2);
-    const double n = static_cast<double>(train.n);
-    return {sums[0] / n, sums[1] / (n * train.classes)};
-}
-
 std::string table_header(std::size_t width) {
     char line[200];
     std::snprintf(line, sizeof line, "%-*s  train_acc        nc1        nc2      d_eff  1-Pi(C)"
@@ -225,7 +214,7 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
             const HostMatrix f = snapshots.has_outputs()
                                      ? rows.outputs
                                      : analysis::linear_readout(train.x, targets, world);
-            const solve::Score scores = score(f, train, world);
+            const solve::Score scores = score_rows(f, train, world);
             seconds[readout_phase] = watch.seconds();
             watch.restart();
             const LayerReport report = analyse_representations({&train.x}, train, f, cfg, grid);

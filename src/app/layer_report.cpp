@@ -19,15 +19,6 @@ std::vector<double> padded(std::vector<double> values, std::int64_t k) {
     return values;
 }
 
-/// my rows × C targets (±1 one-hot), the f* of the kernel picture.
-HostMatrix my_targets(const data::Dataset& train, int rank) {
-    const std::int64_t begin = train.rows.begin(rank), count = train.rows.count(rank);
-    HostMatrix y = make_host_matrix("drfm::app::targets", count, train.classes);
-    for (int c = 0; c < train.classes; ++c)
-        for (std::int64_t i = 0; i < count; ++i) y(i, c) = solve::signed_target(train.labels[begin + i], c);
-    return y;
-}
-
 }  // namespace
 
 io::ResultsLayout results_layout(const config::Config& cfg, std::int64_t n, std::int64_t d) {
@@ -48,10 +39,9 @@ LayerReport analyse_representations(const std::vector<const HostMatrix*>& reprs,
                                     const config::Config& cfg, const dist::BlacsGrid& grid) {
     const mpi::Comm& comm = grid.comm();
     const int rank = comm.rank(), classes = train.classes;
-    const auto first = train.labels.begin() + train.rows.begin(rank);
-    const std::vector<int> labels(first, first + train.rows.count(rank));
+    const std::vector<int> labels = data::local_labels(train, comm);
     const std::vector<int> predicted = solve::argmax_rows(predictions);
-    const HostMatrix targets = my_targets(train, rank);
+    const HostMatrix targets = data::signed_one_hot(train, comm);  // f* of the kernel picture
 
     LayerReport report;
     const std::size_t count = reprs.size();

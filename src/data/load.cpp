@@ -147,10 +147,18 @@ DataShape read_shape(const config::DataConfig& config, const mpi::Comm& comm) {
     return shape;
 }
 
+namespace {
+
+/// My rows are found by dataset.rows: it must split the samples over comm's ranks.
+void check_distribution(const Dataset& dataset, const mpi::Comm& comm, const char* what) {
+    DRFM_CHECK(dataset.rows.parts() == comm.size(), Error, what, ": the dataset is distributed "
+               "over ", dataset.rows.parts(), " ranks, the communicator has ", comm.size());
+}
+
+}  // namespace
+
 HostMatrix signed_one_hot(const Dataset& dataset, const mpi::Comm& comm) {
-    DRFM_CHECK(dataset.rows.parts() == comm.size(), Error, "signed_one_hot: the dataset is ",
-               "distributed over ", dataset.rows.parts(), " ranks, the communicator has ",
-               comm.size());
+    check_distribution(dataset, comm, "signed_one_hot");
     const int me = comm.rank();
     const std::int64_t first = dataset.rows.begin(me), count = dataset.rows.count(me);
     HostMatrix y = make_host_matrix("drfm::data::signed_one_hot", count, dataset.classes);
@@ -160,6 +168,12 @@ HostMatrix signed_one_hot(const Dataset& dataset, const mpi::Comm& comm) {
         }
     }
     return y;
+}
+
+std::vector<int> local_labels(const Dataset& dataset, const mpi::Comm& comm) {
+    check_distribution(dataset, comm, "local_labels");
+    const auto first = dataset.labels.begin() + dataset.rows.begin(comm.rank());
+    return std::vector<int>(first, first + dataset.rows.count(comm.rank()));
 }
 
 }  // namespace drfm::data

@@ -66,6 +66,10 @@ PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Dat
                                 const config::Config& cfg, const dist::BlacsGrid& grid,
                                 PhaseTimes& times);
 
+/// Accuracy and MSE (per entry of the ±1 targets) of `f`, my rows × K of predictions for the
+/// samples of `split`, against their labels; reduced over comm.
+solve::Score score_rows(const HostMatrix& f, const data::Dataset& split, const mpi::Comm& comm);
+
 /// The counter-based weights of config::ModelConfig (features::make_weights).
 WeightsFactory default_weights(const config::ModelConfig& model);
 

@@ -70,4 +70,7 @@ std::int64_t subset_size(std::int64_t n_train, config::Subset subset, int classe
 /// Y = 2·onehot − 1 for my rows (methods.md §1.4): my rows × K, +1 in the true class, −1 elsewhere.
 HostMatrix signed_one_hot(const Dataset& dataset, const mpi::Comm& comm);
 
+/// The labels of my rows (dataset.rows.count(rank) of them, in class order).
+std::vector<int> local_labels(const Dataset& dataset, const mpi::Comm& comm);
+
 }  // namespace drfm::data
