@@ -146,10 +146,8 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
     const bool root = world.is_root();
     if (root) {
         if (file.created) progress.truncate();
-        progress.write(JsonLine().add("event", "start").add("runs", std::int64_t{1})
-                           .add("pending", file.statuses[0] == io::RunStatus::pending ? 1 : 0)
-                           .add("groups", 1).add("ranks_per_group", world.size())
-                           .add("resumed", !file.created).add("output", path));
+        const bool pending = file.statuses[0] == io::RunStatus::pending;
+        progress.write(start_event(1, pending ? 1 : 0, 1, world.size(), !file.created, path));
         log::info() << "results: " << path << (file.created ? " (new file)" : " (re-opened)");
     }
     if (file.statuses[0] == io::RunStatus::failed)
@@ -193,9 +191,7 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
                     progress.write(JsonLine().add("event", "stop").add("run", std::int64_t{0})
                                        .add("scan_index", std::int64_t{0}).add("layer", layer)
                                        .add("reason", reason));
-                    progress.write(JsonLine().add("event", "end").add("status", "stopped")
-                                       .add("ended", std::int64_t{0}).add("failed", std::int64_t{0})
-                                       .add("runs", std::int64_t{1}));
+                    progress.write(end_event(false, 0, 0, 1));
                 }
                 results.file().flush();
                 log::info() << "stopped by " << reason << " before snapshot "
@@ -260,9 +256,7 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
         progress.write(JsonLine().add("event", "run").add("run", std::int64_t{0})
                            .add("scan_index", std::int64_t{0}).add("status", "done")
                            .add("seconds", run_watch.seconds()));
-        progress.write(JsonLine().add("event", "end").add("status", "complete")
-                           .add("ended", std::int64_t{1}).add("failed", std::int64_t{0})
-                           .add("runs", std::int64_t{1}));
+        progress.write(end_event(true, 1, 0, 1));
     }
     file.results.close();
     log::info() << "done in " << format_duration(since_start.seconds()) << ": "

@@ -134,6 +134,18 @@ void ProgressFile::write(JsonLine line) const {
     if (fd >= 0) ::close(fd);
 }
 
+JsonLine start_event(std::int64_t runs, std::int64_t pending, int groups, int ranks_per_group,
+                     bool resumed, const std::string& output) {
+    return JsonLine().add("event", "start").add("runs", runs).add("pending", pending)
+        .add("groups", groups).add("ranks_per_group", ranks_per_group).add("resumed", resumed)
+        .add("output", output);
+}
+
+JsonLine end_event(bool complete, std::int64_t ended, std::int64_t failed, std::int64_t runs) {
+    return JsonLine().add("event", "end").add("status", complete ? "complete" : "stopped")
+        .add("ended", ended).add("failed", failed).add("runs", runs);
+}
+
 std::string progress_path(const std::string& output_path) {
     return output_path + ".progress.jsonl";
 }

@@ -366,10 +366,8 @@ ScanOutcome run_scan(const Scan& scan, const mpi::Comm& world, const ScanOptions
     if (world.is_root()) {
         if (file.created) progress.truncate();
         const std::int64_t runs = static_cast<std::int64_t>(statuses.size());
-        progress.write(JsonLine().add("event", "start").add("runs", runs)
-                           .add("pending", static_cast<std::int64_t>(pending.size()))
-                           .add("groups", groups.count).add("ranks_per_group", groups.size)
-                           .add("resumed", !file.created).add("output", path));
+        progress.write(start_event(runs, static_cast<std::int64_t>(pending.size()), groups.count,
+                                   groups.size, !file.created, path));
         log::info() << "results: " << path
                     << (file.created ? " (new file)"
                                      : " (resumed: " + std::to_string(runs - pending.size()) +
@@ -395,11 +393,8 @@ ScanOutcome run_scan(const Scan& scan, const mpi::Comm& world, const ScanOptions
     if (left.empty() && failed.empty()) file.results.close();
     const std::int64_t ended = static_cast<std::int64_t>(statuses.size() - left.size());
     if (world.is_root()) {
-        progress.write(JsonLine().add("event", "end")
-                           .add("status", left.empty() ? "complete" : "stopped")
-                           .add("ended", ended)
-                           .add("failed", static_cast<std::int64_t>(failed.size()))
-                           .add("runs", static_cast<std::int64_t>(statuses.size())));
+        progress.write(end_event(left.empty(), ended, static_cast<std::int64_t>(failed.size()),
+                                 static_cast<std::int64_t>(statuses.size())));
         if (left.empty())
             log::info() << "done in " << format_duration(since_start.seconds()) << ": " << ended
                         << (ended == 1 ? " run" : " runs") << " complete; results in " << path

@@ -65,6 +65,15 @@ private:
     std::string fields_;
 };
 
+/// The first event of an invocation (docs/scans.md, progress file): how many runs the file has,
+/// how many are left, the rank groups, whether the file was re-opened, and where it is.
+JsonLine start_event(std::int64_t runs, std::int64_t pending, int groups, int ranks_per_group,
+                     bool resumed, const std::string& output);
+
+/// The last event of an invocation: "complete" or "stopped", the runs ended (done or failed) and
+/// failed, of `runs`.
+JsonLine end_event(bool complete, std::int64_t ended, std::int64_t failed, std::int64_t runs);
+
 /// The progress file of one results file. Any rank may write (the roots of the rank groups do):
 /// each event is appended with one write(2) to a file opened with O_APPEND, so lines from
 /// different ranks do not interleave (on a local or Lustre file system; NFS does not promise it).
