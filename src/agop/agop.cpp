@@ -39,7 +39,7 @@ void scale_columns(const HostMatrix& weights, const HostMatrix& alpha_cols, int 
     auto s = to_device(scaled);
     Kokkos::parallel_for(
         "drfm::agop::scale_columns",
-        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2, Kokkos::Iterate::Left>>(
+        ColumnMajorPolicy<2>(
             {0, 0}, {static_cast<std::int64_t>(w.extent(0)), static_cast<std::int64_t>(w.extent(1))}),
         KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t p) { s(i, p) = w(i, p) * a(p, c); });
     Kokkos::deep_copy(scaled, s);
@@ -54,7 +54,7 @@ void form_gradient(const HostMatrix& sums, const HostMatrix& points, int c, int 
     const std::int64_t d = points.extent(1), q_col = static_cast<std::int64_t>(outputs) * d + c;
     Kokkos::parallel_for(
         "drfm::agop::form_gradient",
-        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2, Kokkos::Iterate::Left>>(
+        ColumnMajorPolicy<2>(
             {0, 0}, {static_cast<std::int64_t>(x.extent(0)), d}),
         KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t j) {
             g(i, j) = scale * (h(i, c * d + j) - h(i, q_col) * x(i, j));

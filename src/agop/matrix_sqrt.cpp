@@ -66,7 +66,7 @@ HostMatrix transform(const HostMatrix& points, const HostMatrix& sqrt_m) {
         auto o = to_device(out);
         Kokkos::parallel_for(
             "drfm::agop::transform_diagonal",
-            Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2, Kokkos::Iterate::Left>>({0, 0}, {n, d}),
+            ColumnMajorPolicy<2>({0, 0}, {n, d}),
             KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t j) { o(i, j) = p(i, j) * s(j, 0); });
         Kokkos::deep_copy(out, o);
         return out;

@@ -20,7 +20,7 @@ FeatureWeights make_weights(const config::ModelConfig& model, int layer, std::in
     const double bound = 1.0 / std::sqrt(static_cast<double>(d)), gamma = model.rff_gamma;
     Kokkos::parallel_for(
         "drfm::features::make_weights",
-        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2, Kokkos::Iterate::Left>>({0, 0}, {width, d}),
+        ColumnMajorPolicy<2>({0, 0}, {width, d}),
         KOKKOS_LAMBDA(const std::int64_t a, const std::int64_t b) {
             w(a, b) = cosine ? random::cauchy(seed, random::fourier_freqs, l, a, b, gamma)
                              : random::uniform(seed, random::relu_weights, l, a, b, -bound, bound);
@@ -42,7 +42,7 @@ HostMatrix apply(const FeatureWeights& weights, const HostMatrix& rows) {
     const double amplitude = std::sqrt(2.0 / static_cast<double>(width));
     Kokkos::parallel_for(
         "drfm::features::activation",
-        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2, Kokkos::Iterate::Left>>({0, 0}, {n, width}),
+        ColumnMajorPolicy<2>({0, 0}, {n, width}),
         KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t a) {
             o(i, a) = cosine ? amplitude * math::cos(o(i, a) + phase(a))
                              : (o(i, a) > 0.0 ? o(i, a) : 0.0);

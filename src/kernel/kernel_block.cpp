@@ -42,7 +42,7 @@ void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a
     const bool weights = what == BlockValue::gradient_weight;
     Kokkos::parallel_for(
         "drfm::kernel::kernel_block",
-        Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<2, Kokkos::Iterate::Left>>({0, 0}, {na, nb}),
+        ColumnMajorPolicy<2>({0, 0}, {na, nb}),
         KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t j) {
             double d2 = an(i) + bn(j) + k(i, j);
             const bool self = ia(i) == ib(j);

@@ -22,6 +22,13 @@ using HostVector = Kokkos::View<double*, Kokkos::HostSpace>;
 using DeviceMatrix = Kokkos::View<double**, Kokkos::LayoutLeft, MemSpace>;
 using DeviceVector = Kokkos::View<double*, MemSpace>;
 
+/// The iteration over every index of a column-major (LayoutLeft) array: first index fastest, across
+/// and within tiles. Rank<N, Left> alone leaves the order inside a tile to the backend, and the host
+/// backends' default (Right) walks LayoutLeft memory with a stride of the leading dimension.
+template <unsigned N>
+using ColumnMajorPolicy =
+    Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<N, Kokkos::Iterate::Left, Kokkos::Iterate::Left>>;
+
 /// A host matrix of the given shape, not zero-initialised (callers overwrite every entry).
 inline HostMatrix make_host_matrix(const std::string& label, std::int64_t rows, std::int64_t cols) {
     return HostMatrix(Kokkos::view_alloc(label, Kokkos::WithoutInitializing),
