@@ -11,6 +11,11 @@ namespace {
 
 constexpr int one = 1;  // ScaLAPACK's 1-based (ia, ja) of a whole matrix
 
+// On a 1x1 grid the local block is the whole matrix, and ScaLAPACK's factorisations only add their
+// PBLAS layers to every panel: LAPACK's (OpenBLAS's) dpotrf is about 1.5x faster at n = 10000
+// (bench/RESULTS.md). Same algorithm, same checks; results differ from a larger grid's by rounding.
+bool one_process(const DistMatrix& a) { return a.grid().nprow() * a.grid().npcol() == 1; }
+
 // Rows × columns of op(X).
 GlobalSize op_size(Trans trans, const DistMatrix& x) {
     return trans == Trans::none ? x.size() : GlobalSize{x.cols(), x.rows()};
@@ -44,17 +49,25 @@ void cholesky_solve(DistMatrix& a, DistMatrix& b) {
     int nrhs = to_blas_int(b.cols(), "cholesky_solve nrhs");
     char uplo = to_char(Uplo::lower);
     int info = 0;
-    pdpotrf_(&uplo, &n, a.data(), &one, &one, a.desc().data(), &info, 1);
-    info = detail::agreed_info(a.grid(), "pdpotrf", info);
+    const bool lapack = one_process(a);
+    const int lda = a.desc().lld(), ldb = b.desc().lld();
+    const char* factor = lapack ? "dpotrf" : "pdpotrf";
+    if (lapack) dpotrf_(&uplo, &n, a.data(), &lda, &info, 1);
+    else pdpotrf_(&uplo, &n, a.data(), &one, &one, a.desc().data(), &info, 1);
+    info = detail::agreed_info(a.grid(), factor, info);
     if (info > 0) {
         throw collective(NumericalError(
-            drfm::detail::concat("pdpotrf: the leading minor of order ", info, " of the ", n, "x",
+            drfm::detail::concat(factor, ": the leading minor of order ", info, " of the ", n, "x",
                                  n, " matrix is not positive definite, so neither is the matrix"),
             __FILE__, __LINE__));
     }
-    pdpotrs_(&uplo, &n, &nrhs, a.data(), &one, &one, a.desc().data(), b.data(), &one, &one,
-             b.desc().data(), &info, 1);
-    detail::agreed_info(a.grid(), "pdpotrs", info);  // pdpotrs fails on arguments only
+    if (lapack) {
+        dpotrs_(&uplo, &n, &nrhs, a.data(), &lda, b.data(), &ldb, &info, 1);
+    } else {
+        pdpotrs_(&uplo, &n, &nrhs, a.data(), &one, &one, a.desc().data(), b.data(), &one, &one,
+                 b.desc().data(), &info, 1);
+    }
+    detail::agreed_info(a.grid(), lapack ? "dpotrs" : "pdpotrs", info);  // fails on arguments only
 }
 
 void lu_solve(DistMatrix& a, DistMatrix& b) {
@@ -62,22 +75,30 @@ void lu_solve(DistMatrix& a, DistMatrix& b) {
     detail::require_rhs(a, b, "lu_solve");
     int n = to_blas_int(a.rows(), "lu_solve n");
     int nrhs = to_blas_int(b.cols(), "lu_solve nrhs");
-    // pdgetrf: LOCr(M_A) + MB_A pivot entries.
+    // pdgetrf: LOCr(M_A) + MB_A pivot entries (dgetrf: n).
     std::vector<int> ipiv(static_cast<size_t>(a.distribution().local_rows() + a.desc().mb()));
     int info = 0;
-    pdgetrf_(&n, &n, a.data(), &one, &one, a.desc().data(), ipiv.data(), &info);
-    info = detail::agreed_info(a.grid(), "pdgetrf", info);
+    const bool lapack = one_process(a);
+    const int lda = a.desc().lld(), ldb = b.desc().lld();
+    const char* factor = lapack ? "dgetrf" : "pdgetrf";
+    if (lapack) dgetrf_(&n, &n, a.data(), &lda, ipiv.data(), &info);
+    else pdgetrf_(&n, &n, a.data(), &one, &one, a.desc().data(), ipiv.data(), &info);
+    info = detail::agreed_info(a.grid(), factor, info);
     if (info > 0) {
         throw collective(NumericalError(
-            drfm::detail::concat("pdgetrf: U(", info, ",", info, ") is exactly zero, the ", n,
+            drfm::detail::concat(factor, ": U(", info, ",", info, ") is exactly zero, the ", n,
                                  "x", n, " matrix is singular and the system has no unique "
                                  "solution"),
             __FILE__, __LINE__));
     }
     char trans = to_char(Trans::none);
-    pdgetrs_(&trans, &n, &nrhs, a.data(), &one, &one, a.desc().data(), ipiv.data(), b.data(),
-             &one, &one, b.desc().data(), &info, 1);
-    detail::agreed_info(a.grid(), "pdgetrs", info);  // pdgetrs fails on arguments only
+    if (lapack) {
+        dgetrs_(&trans, &n, &nrhs, a.data(), &lda, ipiv.data(), b.data(), &ldb, &info, 1);
+    } else {
+        pdgetrs_(&trans, &n, &nrhs, a.data(), &one, &one, a.desc().data(), ipiv.data(), b.data(),
+                 &one, &one, b.desc().data(), &info, 1);
+    }
+    detail::agreed_info(a.grid(), lapack ? "dgetrs" : "pdgetrs", info);  // fails on arguments only
 }
 
 double norm(Norm kind, const DistMatrix& a) {

@@ -14,12 +14,14 @@ namespace drfm::dist {
 void gemm(Trans trans_a, Trans trans_b, double alpha, const DistMatrix& a, const DistMatrix& b,
           double beta, DistMatrix& c);
 
-/// Solves A·X = B for symmetric positive definite A (pdpotrf + pdpotrs on the lower triangle).
+/// Solves A·X = B for symmetric positive definite A (pdpotrf + pdpotrs on the lower triangle;
+/// LAPACK dpotrf + dpotrs on a 1x1 grid).
 /// A (n×n, square blocks) is overwritten by its Cholesky factor; B (n×r, same row blocks) by X.
 /// @throws NumericalError (collective) when the leading minor of order k is not positive definite.
 void cholesky_solve(DistMatrix& a, DistMatrix& b);
 
-/// Solves A·X = B for general square A (pdgetrf + pdgetrs, partial pivoting).
+/// Solves A·X = B for general square A (pdgetrf + pdgetrs, partial pivoting; dgetrf +
+/// dgetrs on a 1x1 grid).
 /// A is overwritten by its LU factors; B (n×r, same row blocks) by X.
 /// @throws NumericalError (collective) when U(k,k) is exactly zero (A singular).
 void lu_solve(DistMatrix& a, DistMatrix& b);

@@ -5,7 +5,7 @@
 /// hidden `size_t` length per CHARACTER argument, appended after the visible arguments in order.
 /// (pdgemm_ is C code that ignores them; passing them anyway is harmless on the x86-64/aarch64
 /// ABIs.)
-/// Only the typed wrappers in src/dist/ call these; everything else uses drfm::dist's API.
+/// Only the typed wrappers in src/dist/ call these (the LAPACK ones on a one-process grid); everything else uses drfm::dist's API.
 #include <mpi.h>
 
 #include <cstddef>
@@ -32,6 +32,15 @@ int indxg2l_(const int* indxglob, const int* nb, const int* iproc, const int* is
              const int* nprocs);
 void descinit_(int* desc, const int* m, const int* n, const int* mb, const int* nb,
                const int* irsrc, const int* icsrc, const int* context, const int* lld, int* info);
+
+// ---- LAPACK, for a 1x1 grid, whose local block is the whole matrix ----
+void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info,
+             std::size_t uplo_len);
+void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda,
+             double* b, const int* ldb, int* info, std::size_t uplo_len);
+void dgetrf_(const int* m, const int* n, double* a, const int* lda, int* ipiv, int* info);
+void dgetrs_(const char* trans, const int* n, const int* nrhs, const double* a, const int* lda,
+             const int* ipiv, double* b, const int* ldb, int* info, std::size_t trans_len);
 
 // ---- PBLAS / ScaLAPACK computational routines ----
 void pdgemm_(const char* transa, const char* transb, const int* m, const int* n, const int* k,
