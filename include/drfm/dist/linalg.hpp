@@ -14,8 +14,9 @@ namespace drfm::dist {
 void gemm(Trans trans_a, Trans trans_b, double alpha, const DistMatrix& a, const DistMatrix& b,
           double beta, DistMatrix& c);
 
-/// Solves A·X = B for symmetric positive definite A (pdpotrf + pdpotrs on the lower triangle;
-/// LAPACK dpotrf + dpotrs on a 1x1 grid).
+/// Solves A·X = B for symmetric positive definite A (pdpotrf + pdpotrs; LAPACK dpotrf + dpotrs on a
+/// 1x1 grid), stored whole: the upper triangle is read on a grid with more rows than columns, the
+/// lower one otherwise.
 /// A (n×n, square blocks) is overwritten by its Cholesky factor; B (n×r, same row blocks) by X.
 /// @throws NumericalError (collective) when the leading minor of order k is not positive definite.
 void cholesky_solve(DistMatrix& a, DistMatrix& b);
