@@ -49,8 +49,8 @@ void cholesky_solve(DistMatrix& a, DistMatrix& b) {
     int nrhs = to_blas_int(b.cols(), "cholesky_solve nrhs");
     // pdpotrf factorises one block column (lower) or block row (upper) at a time, a panel spread
     // over the processes of a grid column or row. On a tall grid a block row spans fewer of them,
-    // so its panels take fewer messages (2x1 grid, n = 8000: 4.3 -> 2.6 s); A is symmetric and
-    // stored whole, so either triangle serves.
+    // so its panels take fewer messages (2x1 grid, n = 8000: 4.0-4.2 -> 3.1-3.5 s); A is
+    // symmetric and stored whole, so either triangle serves.
     char uplo = to_char(a.grid().nprow() > a.grid().npcol() ? Uplo::upper : Uplo::lower);
     int info = 0;
     const bool lapack = one_process(a);

@@ -5,7 +5,8 @@
 /// hidden `size_t` length per CHARACTER argument, appended after the visible arguments in order.
 /// (pdgemm_ is C code that ignores them; passing them anyway is harmless on the x86-64/aarch64
 /// ABIs.)
-/// Only the typed wrappers in src/dist/ call these (the LAPACK ones on a one-process grid); everything else uses drfm::dist's API.
+/// Only the typed wrappers in src/dist/ call these (the LAPACK ones on a one-process grid);
+/// everything else uses drfm::dist's API.
 #include <mpi.h>
 
 #include <cstddef>
