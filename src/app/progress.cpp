@@ -43,6 +43,11 @@ std::string utc_now() {
     return text;
 }
 
+/// Seconds one job may compute: run.walltime − run.walltime_margin.
+double job_budget(const config::RunConfig& run) {
+    return static_cast<double>((run.walltime - run.walltime_margin).count());
+}
+
 }  // namespace
 
 void LayerClock::add(double flops, double seconds) {
@@ -57,21 +62,19 @@ double LayerClock::estimate(double flops) const noexcept {
 bool fits_walltime(const config::RunConfig& run, const LayerClock& clock, double flops,
                    double elapsed) {
     if (run.walltime.count() <= 0) return true;
-    const double deadline = static_cast<double>((run.walltime - run.walltime_margin).count());
-    return elapsed + clock.predict(flops) <= deadline;
+    return elapsed + clock.predict(flops) <= job_budget(run);
 }
 
 bool fits_one_job(const config::RunConfig& run, const LayerClock& clock, double run_flops) {
     if (run.walltime.count() <= 0) return true;
-    return clock.estimate(run_flops) <= static_cast<double>((run.walltime - run.walltime_margin).count());
+    return clock.estimate(run_flops) <= job_budget(run);
 }
 
 std::string never_finishes_warning(const config::RunConfig& run, const LayerClock& clock,
                                    double run_flops, const std::string& what) {
     if (fits_one_job(run, clock, run_flops)) return {};
-    const double budget = static_cast<double>((run.walltime - run.walltime_margin).count());
     return "WARNING: " + what + " needs about " + format_duration(clock.estimate(run_flops)) +
-           " in all, more than one job's budget of " + format_duration(budget) +
+           " in all, more than one job's budget of " + format_duration(job_budget(run)) +
            " (run.walltime - run.walltime_margin), and an interrupted run restarts from its "
            "beginning: it will never finish. Raise the job's time limit and run.walltime, or "
            "give it more ranks (parallel.ranks_per_run in a scan)";
