@@ -10,7 +10,7 @@ set(DRFM_TEST_ENV
 
 add_library(drfm_test_main STATIC ${PROJECT_SOURCE_DIR}/tests/support/main_mpi.cpp)
 target_include_directories(drfm_test_main PUBLIC ${PROJECT_SOURCE_DIR}/tests)
-target_link_libraries(drfm_test_main PUBLIC drfm::mpi GTest::gtest Eigen3::Eigen PRIVATE drfm_warnings)
+target_link_libraries(drfm_test_main PUBLIC drfm::mpi GTest::gtest Eigen3::Eigen PRIVATE drfm_build_flags)
 
 # mpiexec line for np ranks, with oversubscription allowed.
 function(drfm_mpiexec_command out np)
@@ -27,7 +27,7 @@ function(drfm_add_test name)
     set(ARG_TIMEOUT 300)
   endif()
   add_executable(${name} ${ARG_SOURCES})
-  target_link_libraries(${name} PRIVATE drfm_test_main ${ARG_LIBS} drfm_warnings)
+  target_link_libraries(${name} PRIVATE drfm_test_main ${ARG_LIBS} drfm_build_flags)
   foreach(np ${ARG_RANKS})
     drfm_mpiexec_command(launch ${np})
     add_test(NAME ${name}_np${np} COMMAND ${launch} $<TARGET_FILE:${name}> ${MPIEXEC_POSTFLAGS})

@@ -2,7 +2,13 @@
 
 #include "drfm/core/blas.hpp"
 
+#include <algorithm>
+
 namespace drfm::kernel {
+namespace {
+using HostIds = Kokkos::View<const std::int64_t*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
+using DeviceIds = Kokkos::View<const std::int64_t*, MemSpace>;
+}  // namespace
 
 HostVector squared_row_norms(const HostMatrix& points) {
     const std::int64_t n = points.extent(0), d = points.extent(1);
@@ -18,6 +24,45 @@ HostVector squared_row_norms(const HostMatrix& points) {
     return to_host(norms);
 }
 
+namespace {
+
+/// k(i, j) = the value of the pair from k(i, j) = −2 a_i·b_j. The power and the value are known at
+/// compile time and the ids are left to set_self_pairs, so the loop is branch-free and vectorises.
+template <KernelFunction::Power P, BlockValue What>
+void element_pass(const KernelFunction& f, const DeviceMatrix& k, const DeviceVector& an,
+                  const DeviceVector& bn) {
+    Kokkos::parallel_for(
+        "drfm::kernel::kernel_block",
+        ColumnMajorPolicy<2>({0, 0}, {static_cast<std::int64_t>(k.extent(0)),
+                                      static_cast<std::int64_t>(k.extent(1))}),
+        KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t j) {
+            const double d2 = an(i) + bn(j) + k(i, j);
+            const double clamped = d2 < 0.0 ? 0.0 : d2;
+            if constexpr (What == BlockValue::gradient_weight)
+                k(i, j) = f.template gradient_weight<P>(clamped);
+            else
+                k(i, j) = f.template value<P>(clamped);
+        });
+}
+
+/// k(i, j) = self_value where ia(i) == ib(j) (ib ascending: a binary search per row).
+void set_self_pairs(double self_value, const DeviceMatrix& k, const DeviceIds& ia, const DeviceIds& ib) {
+    const std::int64_t nb = ib.extent(0);
+    Kokkos::parallel_for(
+        "drfm::kernel::self_pairs", Kokkos::RangePolicy<ExecSpace>(0, ia.extent(0)),
+        KOKKOS_LAMBDA(const std::int64_t i) {
+            std::int64_t lo = 0, hi = nb;  // the first j with ib(j) ≥ ia(i)
+            while (lo < hi) {
+                const std::int64_t mid = lo + (hi - lo) / 2;
+                if (ib(mid) < ia(i)) lo = mid + 1;
+                else hi = mid;
+            }
+            if (lo < nb && ib(lo) == ia(i)) k(i, lo) = self_value;
+        });
+}
+
+}  // namespace
+
 void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a_rows,
                   const HostVector& a_norms, const GlobalIds& a_ids, const HostMatrix& b_rows,
                   const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out) {
@@ -27,28 +72,23 @@ void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a
                    static_cast<std::int64_t>(a_ids.size()) == na &&
                    static_cast<std::int64_t>(b_ids.size()) == nb,
                Error, "kernel_block: inconsistent shapes");
+    DRFM_CHECK(std::is_sorted(b_ids.begin(), b_ids.end()), Error,
+               "kernel_block: the column ids are not ascending");
     if (na == 0 || nb == 0) return;
     blas::gemm(blas::Op::none, blas::Op::transpose, -2.0, a_rows, b_rows, 0.0, out);
 
-    // Global ids travel to the device with the block; equal ids mark the same sample.
-    Kokkos::View<const std::int64_t*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged> ha(a_ids.data(), na),
-        hb(b_ids.data(), nb);
-    auto ia = to_device(ha);
-    auto ib = to_device(hb);
-    auto an = to_device(a_norms);
-    auto bn = to_device(b_norms);
-    auto k = to_device(out);
-    const KernelFunction f = kf;
-    const bool weights = what == BlockValue::gradient_weight;
-    Kokkos::parallel_for(
-        "drfm::kernel::kernel_block",
-        ColumnMajorPolicy<2>({0, 0}, {na, nb}),
-        KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t j) {
-            double d2 = an(i) + bn(j) + k(i, j);
-            const bool self = ia(i) == ib(j);
-            d2 = (self || d2 < 0.0) ? 0.0 : d2;
-            k(i, j) = weights ? (self ? 0.0 : f.gradient_weight(d2)) : f.value(d2);
-        });
+    const DeviceVector an = to_device(a_norms), bn = to_device(b_norms);
+    const DeviceMatrix k = to_device(out);
+    kf.with_power([&](auto p) {
+        if (what == BlockValue::gradient_weight)
+            element_pass<p(), BlockValue::gradient_weight>(kf, k, an, bn);
+        else
+            element_pass<p(), BlockValue::kernel>(kf, k, an, bn);
+    });
+    // Global ids travel to the device with the block; equal ids mark the same sample, whose
+    // distance is exactly 0: k = exp(0) = 1, and the gradient's self term is excluded (weight 0).
+    HostIds ha(a_ids.data(), na), hb(b_ids.data(), nb);
+    set_self_pairs(what == BlockValue::kernel ? 1.0 : 0.0, k, to_device(ha), to_device(hb));
     Kokkos::deep_copy(out, k);
 }
 

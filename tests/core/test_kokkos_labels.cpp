@@ -110,8 +110,8 @@ TEST(KokkosLabelsTest, DrfmKernelsUseOnlyDrfmLabels) {
     HostMatrix a = host_matrix(2, 2, {0.0, 0.0, 1.0, 1.0});
     HostMatrix b = host_matrix(2, 2, {3.0, 4.0, 1.0, 1.0});
     HostMatrix k("drfm::test::k", 2, 2);
-    kernel::kernel_block(laplace, kernel::BlockValue::kernel, a, kernel::squared_row_norms(a), {0, 1},
-                         b, kernel::squared_row_norms(b), {2, 1}, k);
+    kernel::kernel_block(laplace, kernel::BlockValue::kernel, a, kernel::squared_row_norms(a), {0, 3},
+                         b, kernel::squared_row_norms(b), {2, 3}, k);
     EXPECT_NEAR(k(0, 0), std::exp(-2.5), 1e-14);
     EXPECT_NEAR(k(0, 1), std::exp(-std::sqrt(2.0) / 2.0), 1e-14);
     EXPECT_NEAR(k(1, 0), std::exp(-std::sqrt(13.0) / 2.0), 1e-14);

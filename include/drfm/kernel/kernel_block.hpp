@@ -35,7 +35,8 @@ HostVector squared_row_norms(const HostMatrix& points);
 
 /// out(i, j) = value of (a_rows(i,:), b_rows(j,:)); out is |A|×|B|.
 /// Cost: 2·|A|·|B|·d flops (GEMM) + |A|·|B| element-wise.
-/// @pre a_rows.extent(1) == b_rows.extent(1), out is a_rows.extent(0) × b_rows.extent(0)
+/// @pre a_rows.extent(1) == b_rows.extent(1), out is a_rows.extent(0) × b_rows.extent(0), b_ids
+///      ascending (the columns of a block-cyclic matrix are)
 void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a_rows,
                   const HostVector& a_norms, const GlobalIds& a_ids, const HostMatrix& b_rows,
                   const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out);

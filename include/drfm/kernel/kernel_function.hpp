@@ -13,8 +13,45 @@
 #include <Kokkos_Core.hpp>
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 namespace drfm::kernel {
+
+/// exp(x) for the kernel's argument x ≤ 0 to 2 ulp (a degree-13 Taylor polynomial
+/// after x = k·ln2 + r, |r| ≤ ln2/2), 0 below −708 (where exp is subnormal), NaN stays NaN. Branch-free
+/// arithmetic, so the element-wise passes vectorise wherever the target has vector units (the libm
+/// exp is a call the compiler cannot vectorise: it was 30 % of a kernel block, bench/RESULTS.md).
+KOKKOS_INLINE_FUNCTION double exp_nonpositive(double x) {
+    const double underflow = -708.0;
+    const double xc = x < underflow ? underflow : x;
+    // Adding 1.5·2^52 rounds x/ln2 to the integer k and leaves k in the low bits of the mantissa.
+    const double shifter = 6755399441055744.0;
+    const double t = xc * 1.4426950408889634 + shifter;
+    const double k = t - shifter;
+    const double r = (xc - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10;
+    double p = 1.0 / 6227020800.0;
+    p = p * r + 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    std::uint64_t bits;
+    std::memcpy(&bits, &t, sizeof bits);
+    bits = (bits + 1023) << 52;  // 2^k as an IEEE double (−1021 ≤ k ≤ 0 here)
+    double two_k;
+    std::memcpy(&two_k, &bits, sizeof two_k);
+    return x < underflow ? 0.0 : p * two_k;
+}
 
 struct KernelFunction {
     double exponent = 1.0;   ///< p
@@ -32,23 +69,50 @@ struct KernelFunction {
     /// The library's zero-distance threshold for gradient terms (§2.3).
     static constexpr double min_distance = 1e-10;
 
-    /// (‖x − z‖/L)^p from the squared distance, exact for p = 1 and p = 2.
+    /// The exponents with code of their own: p = 1 and p = 2 need no pow, whose call would keep the
+    /// element-wise kernels from vectorising.
+    enum class Power { one, two, general };
+    Power power() const {
+        return exponent == 1.0 ? Power::one : exponent == 2.0 ? Power::two : Power::general;
+    }
+
+    /// (‖x − z‖/L)^p from the squared distance, exact for p = 1 and p = 2; P must be power().
+    template <Power P>
     KOKKOS_INLINE_FUNCTION double scaled_power(double d2) const {
         const double r2 = d2 / (length * length);
-        if (exponent == 1.0) return math::sqrt(r2);
-        if (exponent == 2.0) return r2;
-        return math::pow(r2, 0.5 * exponent);
+        if constexpr (P == Power::one) return math::sqrt(r2);
+        else if constexpr (P == Power::two) return r2;
+        else return math::pow(r2, 0.5 * exponent);
     }
+    template <Power P>
     KOKKOS_INLINE_FUNCTION double value(double d2) const {
-        return math::exp(-scaled_power(d2));
+        return exp_nonpositive(-scaled_power<P>(d2));
     }
     /// w = k·‖x − z‖^{p−2}; 0 below the distance threshold.
+    template <Power P>
     KOKKOS_INLINE_FUNCTION double gradient_weight(double d2) const {
-        if (d2 < min_distance * min_distance) return 0.0;
-        const double k = value(d2);
-        if (exponent == 2.0) return k;
-        if (exponent == 1.0) return k / math::sqrt(d2);
-        return k * math::pow(d2, 0.5 * (exponent - 2.0));
+        const double k = value<P>(d2);
+        double w;
+        if constexpr (P == Power::two) w = k;
+        else if constexpr (P == Power::one) w = k / math::sqrt(d2);
+        else w = k * math::pow(d2, 0.5 * (exponent - 2.0));
+        return d2 < min_distance * min_distance ? 0.0 : w;
+    }
+
+    /// f(std::integral_constant<Power, power()>): the compile-time form of this function's power.
+    template <class F>
+    decltype(auto) with_power(F&& f) const {
+        switch (power()) {
+            case Power::one: return f(std::integral_constant<Power, Power::one>());
+            case Power::two: return f(std::integral_constant<Power, Power::two>());
+            case Power::general: break;
+        }
+        return f(std::integral_constant<Power, Power::general>());
+    }
+    /// The same on the host, for any exponent (tests, scalar uses).
+    double value(double d2) const { return with_power([&](auto p) { return value<p()>(d2); }); }
+    double gradient_weight(double d2) const {
+        return with_power([&](auto p) { return gradient_weight<p()>(d2); });
     }
     /// s = p / L^p, the factor in front of the gradient sum.
     double gradient_scale() const { return exponent / std::pow(length, exponent); }

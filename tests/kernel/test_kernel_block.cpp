@@ -1,0 +1,87 @@
+// The kernel family element by element against the formulas of methods.md §2.1/§2.3 written with
+// std::exp and std::pow, and the branch-free exp of the element-wise kernels against std::exp.
+#include "drfm/kernel/kernel_block.hpp"
+#include "support/test_utils.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace drfm {
+namespace {
+
+TEST(ExpNonpositiveTest, MatchesStdExpToTwoUlpsDownToTheSubnormalRange) {
+    double worst = 0.0;
+    for (double x = -708.0; x <= 0.0; x += 0.00137) {
+        const double ref = std::exp(x);
+        worst = std::max(worst, std::abs(kernel::exp_nonpositive(x) - ref) / ref);
+    }
+    for (double x = -1e-6; x < 0.0; x += 1.3e-9) {  // the kernel's near-diagonal arguments
+        const double ref = std::exp(x);
+        worst = std::max(worst, std::abs(kernel::exp_nonpositive(x) - ref) / ref);
+    }
+    EXPECT_LE(worst, 4.5e-16) << "largest relative error";
+    EXPECT_EQ(kernel::exp_nonpositive(0.0), 1.0);  // the kernel diagonal is exactly 1
+    EXPECT_EQ(kernel::exp_nonpositive(-0.0), 1.0);
+    EXPECT_EQ(kernel::exp_nonpositive(-708.5), 0.0);
+    EXPECT_EQ(kernel::exp_nonpositive(-std::numeric_limits<double>::infinity()), 0.0);
+    EXPECT_TRUE(std::isnan(kernel::exp_nonpositive(std::numeric_limits<double>::quiet_NaN())));
+}
+
+HostMatrix random_points(std::int64_t n, std::int64_t d, double phase) {
+    HostMatrix x("drfm::test::points", n, d);
+    for (std::int64_t i = 0; i < n; ++i)
+        for (std::int64_t j = 0; j < d; ++j) x(i, j) = 0.4 * std::sin(1.7 * i + 0.9 * j + phase);
+    return x;
+}
+
+// k and w of methods.md §2.1/§2.3 from the points themselves: k = exp(−(r/L)^p), w = k·r^{p−2}.
+double reference_value(const kernel::KernelFunction& kf, double r) {
+    return std::exp(-std::pow(r / kf.length, kf.exponent));
+}
+double reference_weight(const kernel::KernelFunction& kf, double r) {
+    return r < kernel::KernelFunction::min_distance ? 0.0
+                                                    : reference_value(kf, r) * std::pow(r, kf.exponent - 2.0);
+}
+
+TEST(KernelBlockTest, EveryKernelAndValueMatchesItsFormula) {
+    const std::int64_t m = 37, n = 29, d = 5;
+    const HostMatrix a = random_points(m, d, 0.0);
+    HostMatrix b = random_points(n, d, 0.3);
+    const std::int64_t duplicate = n - 1;  // the sample a(2) under another id
+    for (std::int64_t j = 0; j < d; ++j) b(duplicate, j) = a(2, j);
+    kernel::GlobalIds a_ids(m), b_ids(n);
+    for (std::int64_t i = 0; i < m; ++i) a_ids[i] = i;
+    for (std::int64_t i = 0; i < n; ++i) b_ids[i] = 10 + i;  // b_ids[0..26] meet a_ids 10..36: self pairs
+    b_ids[duplicate] = 1000;
+
+    const kernel::KernelFunction kernels[] = {{1.0, 2.0}, {2.0, std::sqrt(2.0) * 1.5}, {1.5, 0.8}};
+    for (const auto& kf : kernels) {
+        for (auto what : {kernel::BlockValue::kernel, kernel::BlockValue::gradient_weight}) {
+            HostMatrix out("drfm::test::block", m, n);
+            kernel::kernel_block(kf, what, a, kernel::squared_row_norms(a), a_ids, b,
+                                 kernel::squared_row_norms(b), b_ids, out);
+            for (std::int64_t i = 0; i < m; ++i)
+                for (std::int64_t j = 0; j < n; ++j) {
+                    double r2 = 0.0;
+                    for (std::int64_t t = 0; t < d; ++t) r2 += (a(i, t) - b(j, t)) * (a(i, t) - b(j, t));
+                    const bool self = a_ids[i] == b_ids[j];
+                    const double r = self ? 0.0 : std::sqrt(r2);
+                    SCOPED_TRACE(testing::Message() << "p = " << kf.exponent << ", weights "
+                                                    << (what == kernel::BlockValue::gradient_weight)
+                                                    << ", pair (" << i << ", " << j << ")");
+                    if (what == kernel::BlockValue::kernel) {
+                        if (self) EXPECT_EQ(out(i, j), 1.0);
+                        else EXPECT_TRUE(test::near_rel(out(i, j), reference_value(kf, r), 1e-12));
+                    } else if (self || (i == 2 && j == duplicate)) {
+                        EXPECT_EQ(out(i, j), 0.0);  // the self term, and a zero distance
+                    } else {
+                        // r from ‖a‖² + ‖b‖² − 2a·b loses digits against r from a − b: 1e-9.
+                        EXPECT_TRUE(test::near_rel(out(i, j), reference_weight(kf, r), 1e-9));
+                    }
+                }
+        }
+    }
+}
+
+}  // namespace
+}  // namespace drfm
