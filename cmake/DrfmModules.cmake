@@ -10,6 +10,38 @@ add_library(drfm_build_flags INTERFACE)
 target_compile_options(drfm_build_flags INTERFACE
   $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wno-unknown-pragmas -fno-math-errno
                                  -fno-trapping-math -ffp-contract=off>)
+# The element-wise kernels run 2x faster on AVX2 than on the x86-64 baseline (bench/RESULTS.md). A
+# device backend's Kokkos carries its own host architecture (Kokkos_ARCH_*): the default is off there.
+if(Kokkos_DEVICES MATCHES "CUDA|HIP|SYCL")
+  set(_drfm_native_default OFF)
+else()
+  set(_drfm_native_default ON)
+endif()
+option(DRFM_NATIVE_ARCH "Compile for the build machine's CPU (-march=native); OFF for a binary that \
+runs on any CPU of the architecture" ${_drfm_native_default})
+# DRFM_NATIVE_ISA: the x86 vector extensions -march=native enables here, which drfm_hpc checks the
+# running CPU for before main (src/app/cpu_check.cpp) and --version reports.
+set(DRFM_NATIVE_ISA "")
+set(DRFM_CODE_GENERATION "the compiler's default target")
+if(DRFM_NATIVE_ARCH)
+  include(CheckCXXCompilerFlag)
+  check_cxx_compiler_flag(-march=native DRFM_COMPILER_HAS_MARCH_NATIVE)
+  if(DRFM_COMPILER_HAS_MARCH_NATIVE)
+    target_compile_options(drfm_build_flags INTERFACE -march=native)
+    execute_process(COMMAND ${CMAKE_CXX_COMPILER} -march=native -dM -E -x c++ /dev/null
+                    OUTPUT_VARIABLE _drfm_macros ERROR_QUIET)
+    foreach(isa SSE4_2 AVX AVX2 FMA AVX512F)
+      if(_drfm_macros MATCHES "#define __${isa}__ 1")
+        list(APPEND DRFM_NATIVE_ISA ${isa})
+      endif()
+    endforeach()
+    string(REPLACE ";" " " _drfm_isa "${DRFM_NATIVE_ISA}")
+    set(DRFM_CODE_GENERATION "-march=native (${_drfm_isa})")
+  else()
+    message(STATUS "drfm: the compiler does not accept -march=native; building for its default target")
+  endif()
+endif()
+message(STATUS "drfm: DRFM_NATIVE_ARCH=${DRFM_NATIVE_ARCH}, code generation: ${DRFM_CODE_GENERATION}")
 
 function(drfm_add_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;PUBLIC_LIBS;PRIVATE_LIBS" ${ARGN})

@@ -8,6 +8,8 @@ add_custom_target(drfm_build_info
           -DHDF5_VERSION=${HDF5_VERSION} -DKOKKOS_VERSION=${Kokkos_VERSION}
           -DKOKKOS_DEVICES=${_drfm_kokkos_devices} -DEIGEN_VERSION=${Eigen3_VERSION}
           -DTOML_VERSION=${tomlplusplus_VERSION} -DSCALAPACK_VERSION=${SCALAPACK_VERSION}
+          "-DCODE_GENERATION=${DRFM_CODE_GENERATION}"
           -P ${PROJECT_SOURCE_DIR}/cmake/DrfmWriteBuildInfo.cmake
   BYPRODUCTS ${DRFM_BUILD_INFO}
-  COMMENT "drfm: build info (version, git sha)")
+  COMMENT "drfm: build info (version, git sha)"
+  VERBATIM)

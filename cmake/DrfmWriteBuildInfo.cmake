@@ -26,6 +26,7 @@ inline constexpr const char* kokkos_devices = \"${KOKKOS_DEVICES}\";
 inline constexpr const char* eigen_version = \"${EIGEN_VERSION}\";
 inline constexpr const char* tomlplusplus_version = \"${TOML_VERSION}\";
 inline constexpr const char* scalapack_version = \"${SCALAPACK_VERSION}\";
+inline constexpr const char* code_generation = \"${CODE_GENERATION}\";
 }  // namespace drfm::build_info
 ")
 if(EXISTS ${OUT})

@@ -33,7 +33,8 @@ std::string version_text() {
        << "  Kokkos     " << build_info::kokkos_version << ", backend "
        << Kokkos::DefaultExecutionSpace::name() << " (devices: " << build_info::kokkos_devices << ")\n"
        << "  Eigen      " << build_info::eigen_version << "\n"
-       << "  toml++     " << build_info::tomlplusplus_version;
+       << "  toml++     " << build_info::tomlplusplus_version << "\n"
+       << "  compiled   for " << build_info::code_generation;
     return os.str();
 }
 
