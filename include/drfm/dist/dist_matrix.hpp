@@ -36,13 +36,17 @@ private:
     std::array<int, 9> values_{};
 };
 
+/// What a new DistMatrix holds: zeros, or whatever the memory held (for a matrix the caller
+/// overwrites entirely, such as a kernel matrix: filling n²/P doubles first costs a full pass).
+enum class Fill { zeros, none };
+
 class DistMatrix {
 public:
-    /// A zero-filled size.rows × size.cols matrix in block.rows × block.cols blocks on `grid`.
+    /// A size.rows × size.cols matrix in block.rows × block.cols blocks on `grid`.
     /// @pre `grid` outlives the matrix and is not moved while the matrix exists (the matrix keeps
     ///      its address for grid() and its communicator).
     /// @throws Error for negative sizes or blocks < 1; ResourceError when a size does not fit int.
-    DistMatrix(const BlacsGrid& grid, GlobalSize size, BlockSize block);
+    DistMatrix(const BlacsGrid& grid, GlobalSize size, BlockSize block, Fill fill = Fill::zeros);
 
     DistMatrix(const DistMatrix&) = delete;
     DistMatrix& operator=(const DistMatrix&) = delete;
