@@ -12,9 +12,9 @@ namespace {
 [[noreturn, maybe_unused]] void unsupported(const char* isa) {
     std::fprintf(stderr,
                  "drfm_hpc: this binary was compiled for the build machine's CPU (-march=native, "
-                 "DRFM_NATIVE_ARCH=ON), which has %s; this CPU does not. Rebuild on a node like this "
-                 "one, or configure with -DDRFM_NATIVE_ARCH=OFF for a binary that runs on any x86-64 "
-                 "(docs/build.md).\n",
+                 "DRFM_NATIVE_ARCH=ON), which has %s; this CPU does not. Rebuild on a node like "
+                 "this one, or configure with -DDRFM_NATIVE_ARCH=OFF for a binary that runs on any "
+                 "x86-64 (docs/build.md).\n",
                  isa);
     std::_Exit(1);
 }

@@ -38,10 +38,10 @@ DistMatrix::DistMatrix(const BlacsGrid& grid, GlobalSize size, BlockSize block, 
     : grid_(&grid),
       dist_(checked_distribution(grid, size, block)),
       desc_(make_descriptor(grid, dist_)),
-      local_(fill == Fill::zeros ? HostMatrix("drfm::dist::local", static_cast<size_t>(dist_.local_rows()),
-                                              static_cast<size_t>(dist_.local_cols()))
-                                 : make_host_matrix("drfm::dist::local", dist_.local_rows(),
-                                                    dist_.local_cols())) {}
+      local_(fill == Fill::zeros
+                 ? HostMatrix("drfm::dist::local", static_cast<size_t>(dist_.local_rows()),
+                              static_cast<size_t>(dist_.local_cols()))
+                 : make_host_matrix("drfm::dist::local", dist_.local_rows(), dist_.local_cols())) {}
 
 DistMatrix DistMatrix::clone() const {
     DistMatrix copy(*grid_, dist_.size(), dist_.block());

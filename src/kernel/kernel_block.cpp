@@ -46,7 +46,8 @@ void element_pass(const KernelFunction& f, const DeviceMatrix& k, const DeviceVe
 }
 
 /// k(i, j) = self_value where ia(i) == ib(j) (ib ascending: a binary search per row).
-void set_self_pairs(double self_value, const DeviceMatrix& k, const DeviceIds& ia, const DeviceIds& ib) {
+void set_self_pairs(double self_value, const DeviceMatrix& k, const DeviceIds& ia,
+                    const DeviceIds& ib) {
     const std::int64_t nb = ib.extent(0);
     Kokkos::parallel_for(
         "drfm::kernel::self_pairs", Kokkos::RangePolicy<ExecSpace>(0, ia.extent(0)),
@@ -81,9 +82,9 @@ void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a
     const DeviceMatrix k = to_device(out);
     kf.with_power([&](auto p) {
         if (what == BlockValue::gradient_weight)
-            element_pass<p(), BlockValue::gradient_weight>(kf, k, an, bn);
+            element_pass<decltype(p)::value, BlockValue::gradient_weight>(kf, k, an, bn);
         else
-            element_pass<p(), BlockValue::kernel>(kf, k, an, bn);
+            element_pass<decltype(p)::value, BlockValue::kernel>(kf, k, an, bn);
     });
     // Global ids travel to the device with the block; equal ids mark the same sample, whose
     // distance is exactly 0: k = exp(0) = 1, and the gradient's self term is excluded (weight 0).

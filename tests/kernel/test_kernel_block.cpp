@@ -39,8 +39,8 @@ double reference_value(const kernel::KernelFunction& kf, double r) {
     return std::exp(-std::pow(r / kf.length, kf.exponent));
 }
 double reference_weight(const kernel::KernelFunction& kf, double r) {
-    return r < kernel::KernelFunction::min_distance ? 0.0
-                                                    : reference_value(kf, r) * std::pow(r, kf.exponent - 2.0);
+    if (r < kernel::KernelFunction::min_distance) return 0.0;
+    return reference_value(kf, r) * std::pow(r, kf.exponent - 2.0);
 }
 
 TEST(KernelBlockTest, EveryKernelAndValueMatchesItsFormula) {
@@ -51,7 +51,8 @@ TEST(KernelBlockTest, EveryKernelAndValueMatchesItsFormula) {
     for (std::int64_t j = 0; j < d; ++j) b(duplicate, j) = a(2, j);
     kernel::GlobalIds a_ids(m), b_ids(n);
     for (std::int64_t i = 0; i < m; ++i) a_ids[i] = i;
-    for (std::int64_t i = 0; i < n; ++i) b_ids[i] = 10 + i;  // b_ids[0..26] meet a_ids 10..36: self pairs
+    // b_ids[0..26] meet a_ids 10..36: self pairs.
+    for (std::int64_t i = 0; i < n; ++i) b_ids[i] = 10 + i;
     b_ids[duplicate] = 1000;
 
     const kernel::KernelFunction kernels[] = {{1.0, 2.0}, {2.0, std::sqrt(2.0) * 1.5}, {1.5, 0.8}};
@@ -63,7 +64,8 @@ TEST(KernelBlockTest, EveryKernelAndValueMatchesItsFormula) {
             for (std::int64_t i = 0; i < m; ++i)
                 for (std::int64_t j = 0; j < n; ++j) {
                     double r2 = 0.0;
-                    for (std::int64_t t = 0; t < d; ++t) r2 += (a(i, t) - b(j, t)) * (a(i, t) - b(j, t));
+                    for (std::int64_t t = 0; t < d; ++t)
+                        r2 += (a(i, t) - b(j, t)) * (a(i, t) - b(j, t));
                     const bool self = a_ids[i] == b_ids[j];
                     const double r = self ? 0.0 : std::sqrt(r2);
                     SCOPED_TRACE(testing::Message() << "p = " << kf.exponent << ", weights "

