@@ -20,7 +20,8 @@ endif()
 option(DRFM_NATIVE_ARCH "Compile for the build machine's CPU (-march=native); OFF for a binary that \
 runs on any CPU of the architecture" ${_drfm_native_default})
 # DRFM_NATIVE_ISA: the x86 vector extensions -march=native enables here, which drfm_hpc checks the
-# running CPU for before main (src/app/cpu_check.cpp) and --version reports.
+# running CPU for before main (src/app/cpu_check.cpp, one #ifdef per name in the list below) and
+# --version reports.
 set(DRFM_NATIVE_ISA "")
 set(DRFM_CODE_GENERATION "the compiler's default target")
 if(DRFM_NATIVE_ARCH)

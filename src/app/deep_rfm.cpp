@@ -87,12 +87,12 @@ FittedKrr fit_krr(const kernel::KernelFunction& kf, const HostMatrix& coords, co
                   const std::string& context) {
     const std::int64_t n = data.train.n;
     const int block = cfg.parallel.block_size;
-    const dist::Distribution layout({n, n}, {block, block}, grid.shape(), grid.coord());
     FittedKrr fit;
     // Allocated inside the phase: first touching n²/P doubles is part of assembling them.
     dist::DistMatrix k = timed(times, Phase::kernel, [&] {
         dist::DistMatrix out(grid, {n, n}, {block, block}, dist::Fill::none);
-        fit.points = kernel::gather_grid_points(grid.comm(), data.train.rows, coords, layout);
+        fit.points = kernel::gather_grid_points(grid.comm(), data.train.rows, coords,
+                                                out.distribution());
         kernel::assemble(kf, fit.points, std::max(cfg.model.ridge, 0.0), out);
         return out;
     });

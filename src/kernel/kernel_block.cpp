@@ -66,7 +66,8 @@ void set_self_pairs(double self_value, const DeviceMatrix& k, const DeviceIds& i
 
 void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a_rows,
                   const HostVector& a_norms, const GlobalIds& a_ids, const HostMatrix& b_rows,
-                  const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out) {
+                  const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out,
+                  double self_shift) {
     const std::int64_t na = a_rows.extent(0), nb = b_rows.extent(0);
     DRFM_CHECK(a_rows.extent(1) == b_rows.extent(1) && static_cast<std::int64_t>(out.extent(0)) == na &&
                    static_cast<std::int64_t>(out.extent(1)) == nb &&
@@ -87,9 +88,11 @@ void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a
             element_pass<decltype(p)::value, BlockValue::kernel>(kf, k, an, bn);
     });
     // Global ids travel to the device with the block; equal ids mark the same sample, whose
-    // distance is exactly 0: k = exp(0) = 1, and the gradient's self term is excluded (weight 0).
+    // distance is exactly 0: k = exp(0) = 1 (plus the ridge), and the gradient's self term is
+    // excluded (weight 0).
     HostIds ha(a_ids.data(), na), hb(b_ids.data(), nb);
-    set_self_pairs(what == BlockValue::kernel ? 1.0 : 0.0, k, to_device(ha), to_device(hb));
+    set_self_pairs(what == BlockValue::kernel ? 1.0 + self_shift : 0.0, k, to_device(ha),
+                   to_device(hb));
     Kokkos::deep_copy(out, k);
 }
 

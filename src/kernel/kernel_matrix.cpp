@@ -32,14 +32,7 @@ void assemble(const KernelFunction& kf, const GridPoints& points, double shift, 
     // An empty local block may carry lld 1 with 0 rows; the kernel needs the exact shape.
     if (local.extent(0) == 0 || local.extent(1) == 0) return;
     kernel_block(kf, BlockValue::kernel, points.rows, squared_row_norms(points.rows), points.row_ids,
-                 points.cols, squared_row_norms(points.cols), points.col_ids, local);
-    if (shift == 0.0) return;
-    for (size_t i = 0; i < points.row_ids.size(); ++i) {
-        const auto& cols = points.col_ids;
-        // Local columns are in increasing global order: binary search for the diagonal entry.
-        auto it = std::lower_bound(cols.begin(), cols.end(), points.row_ids[i]);
-        if (it != cols.end() && *it == points.row_ids[i]) local(i, it - cols.begin()) += shift;
-    }
+                 points.cols, squared_row_norms(points.cols), points.col_ids, local, shift);
 }
 
 }  // namespace drfm::kernel

@@ -58,9 +58,12 @@ TEST(KernelBlockTest, EveryKernelAndValueMatchesItsFormula) {
     const kernel::KernelFunction kernels[] = {{1.0, 2.0}, {2.0, std::sqrt(2.0) * 1.5}, {1.5, 0.8}};
     for (const auto& kf : kernels) {
         for (auto what : {kernel::BlockValue::kernel, kernel::BlockValue::gradient_weight}) {
-            HostMatrix out("drfm::test::block", m, n);
+            HostMatrix out("drfm::test::block", m, n), shifted("drfm::test::shifted", m, n);
             kernel::kernel_block(kf, what, a, kernel::squared_row_norms(a), a_ids, b,
                                  kernel::squared_row_norms(b), b_ids, out);
+            const double ridge = 0.25;
+            kernel::kernel_block(kf, what, a, kernel::squared_row_norms(a), a_ids, b,
+                                 kernel::squared_row_norms(b), b_ids, shifted, ridge);
             for (std::int64_t i = 0; i < m; ++i)
                 for (std::int64_t j = 0; j < n; ++j) {
                     double r2 = 0.0;
@@ -80,6 +83,9 @@ TEST(KernelBlockTest, EveryKernelAndValueMatchesItsFormula) {
                         // r from ‖a‖² + ‖b‖² − 2a·b loses digits against r from a − b: 1e-9.
                         EXPECT_TRUE(test::near_rel(out(i, j), reference_weight(kf, r), 1e-9));
                     }
+                    // The ridge of K + λI lands on the kernel's self pairs, and on nothing else.
+                    const bool ridged = self && what == kernel::BlockValue::kernel;
+                    EXPECT_EQ(shifted(i, j), ridged ? 1.0 + ridge : out(i, j));
                 }
         }
     }

@@ -33,12 +33,14 @@ struct GridPoints {
 /// Row squared norms of a host matrix.
 HostVector squared_row_norms(const HostMatrix& points);
 
-/// out(i, j) = value of (a_rows(i,:), b_rows(j,:)); out is |A|×|B|.
+/// out(i, j) = value of (a_rows(i,:), b_rows(j,:)); out is |A|×|B|. `self_shift` is added to the
+/// kernel value of the self pairs: the ridge λ of K + λI.
 /// Cost: 2·|A|·|B|·d flops (GEMM) + |A|·|B| element-wise.
 /// @pre a_rows.extent(1) == b_rows.extent(1), out is a_rows.extent(0) × b_rows.extent(0), b_ids
 ///      ascending (the columns of a block-cyclic matrix are)
 void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a_rows,
                   const HostVector& a_norms, const GlobalIds& a_ids, const HostMatrix& b_rows,
-                  const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out);
+                  const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out,
+                  double self_shift = 0.0);
 
 }  // namespace drfm::kernel
