@@ -46,6 +46,7 @@ Prepared prepare(const config::Config& cfg, const mpi::Comm& world) {
     std::vector<std::int64_t> widths;
     for (std::size_t i = 0; i < s.size(); ++i) widths.push_back(s.width(i));
     p.plan = make_features_plan(p.n, s.classes(), widths, cfg.analysis.gram_tile, world.size());
+    p.plan.add_measured_baseline(world);
     log::info() << "data: " << s.description();
     log::info() << "plan: features mode, n = " << p.n << " samples (data.subset = "
                 << config::to_string(cfg.data.subset) << "), " << s.size()
@@ -259,6 +260,7 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
         progress.write(end_event(true, 1, 0, 1));
     }
     file.results.close();
+    log::info() << report_peak_memory(prepared.plan.peak_bytes(), world);
     log::info() << "done in " << format_duration(since_start.seconds()) << ": "
                 << snapshots.size() << (snapshots.size() == 1 ? " snapshot" : " snapshots")
                 << " analysed; results in " << path

@@ -1,6 +1,7 @@
 #include "drfm/app/plan.hpp"
 
 #include "drfm/app/deep_rfm.hpp"
+#include "drfm/core/system_memory.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,13 +12,6 @@ namespace drfm::app {
 namespace {
 
 constexpr double bytes_per_double = 8.0;
-
-std::string human_bytes(double b) {
-    char buf[32];
-    if (b >= 1024.0 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.2f GiB", b / (1024.0 * 1024 * 1024));
-    else std::snprintf(buf, sizeof buf, "%.1f MiB", b / (1024.0 * 1024));
-    return buf;
-}
 
 std::string human_flops(double f) {
     char buf[32];
@@ -114,6 +108,12 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     return plan;
 }
 
+void Plan::add_measured_baseline(const mpi::Comm& comm) {
+    const double measured = comm.max(system_memory::resident_bytes());
+    for (auto& pc : phases) pc.peak_bytes += measured - baseline_bytes;
+    baseline_bytes = measured;
+}
+
 std::string Plan::describe(const config::Config& cfg) const {
     std::ostringstream os;
     os << "plan: n = " << shape.n << " train, " << shape.n_test << " test samples, d = " << shape.d
@@ -130,11 +130,14 @@ std::string Plan::phase_table() const {
     for (const auto& pc : phases) {
         char line[128];
         std::snprintf(line, sizeof line, "      %-10s  %16s   %s\n", pc.name.c_str(),
-                      human_flops(pc.flops).c_str(), human_bytes(pc.peak_bytes).c_str());
+                      human_flops(pc.flops).c_str(), system_memory::format_bytes(pc.peak_bytes).c_str());
         os << line;
     }
-    os << "      total       " << human_flops(total_flops()) << ", peak " << human_bytes(peak_bytes())
-       << " per rank";
+    os << "      total       " << human_flops(total_flops()) << ", peak "
+       << system_memory::format_bytes(peak_bytes()) << " per rank";
+    if (baseline_bytes > 0.0)
+        os << " (each peak includes " << system_memory::format_bytes(baseline_bytes)
+           << " for the process itself, measured)";
     return os.str();
 }
 

@@ -2,13 +2,13 @@
 
 #include "drfm/app/deep_rfm.hpp"
 #include "drfm/app/layer_report.hpp"
+#include "drfm/core/system_memory.hpp"
 #include "drfm/core/timer.hpp"
 #include "drfm/data/dataset.hpp"
 #include "drfm/dist/blacs_grid.hpp"
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 
 namespace drfm::app {
@@ -33,17 +33,6 @@ namespace {
 /// Where the test split comes from: the IDX folder, or the csv/hdf5 test file.
 const std::string& test_file(const config::DataConfig& data) {
     return data.source == config::DataSource::idx ? data.path : data.test_path;
-}
-
-/// MemAvailable of this node in bytes (0 when /proc/meminfo is unreadable).
-double node_available_bytes() {
-    std::ifstream meminfo("/proc/meminfo");
-    std::string key;
-    double kib = 0.0;
-    std::string unit;
-    while (meminfo >> key >> kib >> unit)
-        if (key == "MemAvailable:") return kib * 1024.0;
-    return 0.0;
 }
 
 std::string gib(double bytes) {
@@ -84,7 +73,7 @@ std::string check_memory(const Plan& plan, const mpi::Comm& comm) {
     DRFM_MPI(MPI_Comm_split_type(comm.get(), MPI_COMM_TYPE_SHARED, comm.rank(), MPI_INFO_NULL, &node_handle));
     const mpi::Comm node = mpi::Comm::own(node_handle);
     const double need = plan.peak_bytes() * node.size();
-    const double have = node_available_bytes();
+    const double have = system_memory::node_available_bytes();
     // The tightest node decides; every rank learns the same verdict.
     const double worst = comm.max(have > 0.0 ? need / have : 0.0);
     std::ostringstream os;
@@ -96,6 +85,13 @@ std::string check_memory(const Plan& plan, const mpi::Comm& comm) {
             "Use more nodes (ranks spread over more memory), fewer ranks per node, or lower data.n_train")));
     }
     return os.str();
+}
+
+std::string report_peak_memory(double planned_peak_bytes, const mpi::Comm& comm) {
+    const double peak = comm.max(system_memory::peak_resident_bytes());
+    return "memory: peak " + system_memory::format_bytes(peak) + " per rank (largest of " +
+           std::to_string(comm.size()) + (comm.size() == 1 ? " rank" : " ranks") + "), planned " +
+           system_memory::format_bytes(planned_peak_bytes);
 }
 
 bool run_layers(const config::Config& cfg, const data::Data& data, const dist::BlacsGrid& grid,

@@ -54,6 +54,7 @@ struct RunPlans {
     std::vector<std::vector<double>> layer_flops;  ///< [run][layer − 1]
     std::vector<double> flops;                     ///< whole run
     std::size_t largest = 0;
+    double peak_bytes = 0.0;  ///< per rank, of the largest run (with the measured baseline)
 };
 
 /// All [data] keys: runs with equal keys share their data (headers read once, rows loaded once).
@@ -125,10 +126,12 @@ std::string run_label(const Scan& scan, std::size_t i) {
 
 /// Logs the runs, the groups, the plan of the largest run and the memory check (collective).
 RunPlans describe_plan(const Scan& scan, const Groups& groups, const mpi::Comm& world) {
-    const RunPlans plans = plan_runs(scan, groups, world);
+    RunPlans plans = plan_runs(scan, groups, world);
     if (scan.total_runs > 1 || scan.sliced) log::info() << describe_runs(scan, 10);
     const config::Config& largest = scan.runs[plans.largest];
-    const Plan plan = make_plan(largest, plans.shapes[plans.largest]);
+    Plan plan = make_plan(largest, plans.shapes[plans.largest]);
+    plan.add_measured_baseline(world);
+    plans.peak_bytes = plan.peak_bytes();
     log::info() << "process grid: " << groups.describe();
     if (scan.runs.size() > 1) log::info() << "largest run: " << run_label(scan, plans.largest);
     log::info() << plan.describe(largest);
@@ -392,7 +395,9 @@ ScanOutcome run_scan(const Scan& scan, const mpi::Comm& world, const ScanOptions
     file.results.file().flush();
     if (left.empty() && failed.empty()) file.results.close();
     const std::int64_t ended = static_cast<std::int64_t>(statuses.size() - left.size());
+    const std::string memory = report_peak_memory(plans.peak_bytes, world);
     if (world.is_root()) {
+        log::info() << memory;
         progress.write(end_event(left.empty(), ended, static_cast<std::int64_t>(failed.size()),
                                  static_cast<std::int64_t>(statuses.size())));
         if (left.empty())

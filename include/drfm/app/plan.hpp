@@ -5,6 +5,7 @@
 /// The formulas follow methods.md §2.3 (FLOP/memory summary) and the layouts of docs/architecture.md;
 /// bench/RESULTS.md compares them with measurements.
 #include "drfm/config/config.hpp"
+#include "drfm/mpi/comm.hpp"
 
 #include <cstdint>
 #include <string>
@@ -27,12 +28,18 @@ struct PhaseCost {
 struct Plan {
     ProblemShape shape;
     std::vector<PhaseCost> phases;
+    /// Per rank, in every phase's peak: the process itself before any data (libraries, MPI,
+    /// Kokkos), as measured by add_measured_baseline; 0 in a plan from the shape alone.
+    double baseline_bytes = 0.0;
     double peak_bytes() const;     ///< max over phases
     double total_flops() const;
     /// Human-readable plan: shape, grid, block size, and a table of work and memory per phase.
     std::string describe(const config::Config& cfg) const;
     /// The table of work and memory per phase and the total (the end of describe()).
     std::string phase_table() const;
+    /// Adds the largest resident memory of comm's processes now to every phase's peak
+    /// (collective). At small n it is a good part of the peak: about 25 MiB per rank here.
+    void add_measured_baseline(const mpi::Comm& comm);
 };
 
 /// Input dimension of layer l (1-based): d for the first layer, then the feature width.

@@ -23,6 +23,11 @@ ProblemShape problem_shape(const config::Config& cfg, const mpi::Comm& comm);
 /// ranks sharing a node, exceeds the node's available memory. Returns a one-line summary.
 std::string check_memory(const Plan& plan, const mpi::Comm& comm);
 
+/// "memory: peak X per rank (largest of N ranks), planned Y": the high-water mark of the
+/// processes so far next to the plan's peak, so a user sees how far the plan can be trusted.
+/// Collective over comm.
+std::string report_peak_memory(double planned_peak_bytes, const mpi::Comm& comm);
+
 /// What the layer loop asks before each layer and reports after it (the scan's stop checks and
 /// progress). Called on every rank of the grid.
 class LayerObserver {

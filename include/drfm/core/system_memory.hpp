@@ -1,0 +1,17 @@
+#pragma once
+/// @file
+/// Memory of this process and of its node, read from Linux's /proc; 0 where it cannot be read
+/// (another OS, a sandbox without /proc). The plan's baseline, the memory guard and the peak that
+/// a run reports at its end come from here.
+#include <string>
+
+namespace drfm::system_memory {
+
+double resident_bytes();        ///< this process now (VmRSS)
+double peak_resident_bytes();   ///< this process's high-water mark since it started (VmHWM)
+double node_available_bytes();  ///< what the node can still give without swapping (MemAvailable)
+
+/// "0.27 GiB" or "179.4 MiB": GiB from 1 GiB up, MiB below.
+std::string format_bytes(double bytes);
+
+}  // namespace drfm::system_memory
