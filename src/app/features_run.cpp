@@ -164,8 +164,7 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
     std::size_t width = 8;
     for (const auto& name : snapshots.names()) width = std::max(width, name.size());
     if (root) {
-        progress.write(JsonLine().add("event", "run_start").add("run", std::int64_t{0})
-                           .add("scan_index", std::int64_t{0}));
+        progress.write(run_event("run_start", 0, 0));
         log::info() << table_header(width);
     }
     const Stopwatch run_watch;
@@ -189,8 +188,7 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
                     : warning.empty() ? std::string("the wall-time budget")
                                       : "the wall-time budget; " + warning;
                 if (root) {
-                    progress.write(JsonLine().add("event", "stop").add("run", std::int64_t{0})
-                                       .add("scan_index", std::int64_t{0}).add("layer", layer)
+                    progress.write(run_event("stop", 0, 0).add("layer", layer)
                                        .add("reason", reason));
                     progress.write(end_event(false, 0, 0, 1));
                 }
@@ -232,8 +230,7 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
             clock.add(flops, total);
             if (root) {
                 log::info() << table_line(width, snapshots.names()[s], scores, report, seconds);
-                progress.write(JsonLine().add("event", "layer").add("run", std::int64_t{0})
-                                   .add("scan_index", std::int64_t{0}).add("layer", layer)
+                progress.write(run_event("layer", 0, 0).add("layer", layer)
                                    .add("snapshot", snapshots.names()[s])
                                    .add("depth", static_cast<std::int64_t>(snapshots.size()))
                                    .add("seconds", total).add("train_accuracy", scores.accuracy));
@@ -245,8 +242,7 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
         if (root) results.set_status(0, io::RunStatus::failed, io::Transfer::independent);
         results.file().flush();
         if (root)
-            progress.write(JsonLine().add("event", "run").add("run", std::int64_t{0})
-                               .add("scan_index", std::int64_t{0}).add("status", "failed")
+            progress.write(run_event("run", 0, 0).add("status", "failed")
                                .add("seconds", run_watch.seconds()).add("error", e.what()));
         throw;
     }
@@ -254,8 +250,7 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
     results.file().flush();
     if (root) results.set_status(0, io::RunStatus::done, io::Transfer::independent);
     if (root) {
-        progress.write(JsonLine().add("event", "run").add("run", std::int64_t{0})
-                           .add("scan_index", std::int64_t{0}).add("status", "done")
+        progress.write(run_event("run", 0, 0).add("status", "done")
                            .add("seconds", run_watch.seconds()));
         progress.write(end_event(true, 1, 0, 1));
     }

@@ -144,6 +144,10 @@ JsonLine start_event(std::int64_t runs, std::int64_t pending, int groups, int ra
         .add("output", output);
 }
 
+JsonLine run_event(const char* kind, std::int64_t run, std::int64_t scan_index) {
+    return JsonLine().add("event", kind).add("run", run).add("scan_index", scan_index);
+}
+
 JsonLine end_event(bool complete, std::int64_t ended, std::int64_t failed, std::int64_t runs) {
     return JsonLine().add("event", "end").add("status", complete ? "complete" : "stopped")
         .add("ended", ended).add("failed", failed).add("runs", runs);

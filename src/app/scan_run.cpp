@@ -265,9 +265,7 @@ private:
         else log::all() << "group " << groups_.index << ": " << text;
     }
     JsonLine event(const char* kind, std::int64_t run) const {
-        JsonLine line;
-        line.add("event", kind).add("run", run).add("scan_index", scan_.scan_index[run]);
-        return line;
+        return run_event(kind, run, scan_.scan_index[run]);
     }
 
     const data::Data& data_for(const config::Config& cfg) {

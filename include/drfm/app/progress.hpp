@@ -70,6 +70,9 @@ private:
 JsonLine start_event(std::int64_t runs, std::int64_t pending, int groups, int ranks_per_group,
                      bool resumed, const std::string& output);
 
+/// An event of one run: it starts {"event": kind, "run": run, "scan_index": scan_index}.
+JsonLine run_event(const char* kind, std::int64_t run, std::int64_t scan_index);
+
 /// The last event of an invocation: "complete" or "stopped", the runs ended (done or failed) and
 /// failed, of `runs`.
 JsonLine end_event(bool complete, std::int64_t ended, std::int64_t failed, std::int64_t runs);
