@@ -6,6 +6,7 @@
 // snapshots of data/snapshots.hpp open one file once and many datasets in it.
 #include "readers.hpp"
 
+#include "drfm/io/dataset.hpp"
 #include "drfm/io/h5_handle.hpp"
 
 #include "drfm/core/error.hpp"
@@ -37,17 +38,6 @@ void h5_check(long long status, const std::string& file, const std::string& what
     DRFM_CHECK(status >= 0, InputDataError, file, ": HDF5 call ", what, " failed");
 }
 
-herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* names) {
-    auto& out = *static_cast<std::string*>(names);
-    out += (out.empty() ? "" : ", ") + std::string(name);
-    return 0;
-}
-
-herr_t append_name(hid_t, const char* name, const H5L_info_t*, void* names) {
-    static_cast<std::vector<std::string>*>(names)->emplace_back(name);
-    return 0;
-}
-
 // InputDataError unless `path` (possibly "group/name") is a link in the file.
 void require_link(hid_t file, const std::string& filename, const std::string& path,
                   const char* key) {
@@ -59,12 +49,13 @@ void require_link(hid_t file, const std::string& filename, const std::string& pa
         partial += (partial.empty() ? "" : "/") + part;
         if (H5Lexists(file, partial.c_str(), H5P_DEFAULT) > 0) continue;
         // Best effort: what the innermost existing group holds, to show the right name.
-        std::string names;
-        H5Literate_by_name(file, parent.empty() ? "/" : parent.c_str(), H5_INDEX_NAME,
-                           H5_ITER_NATIVE, nullptr, collect_name, &names, H5P_DEFAULT);
+        std::vector<std::string> names;
+        io::append_link_names(file, parent.empty() ? "/" : parent.c_str(), H5_INDEX_NAME, names);
+        std::string listed;
+        for (const auto& name : names) listed += (listed.empty() ? "" : ", ") + name;
         DRFM_THROW(InputDataError, filename, ": no dataset '", path, "' (", key, "); ",
                    parent.empty() ? "the file's top level" : "group '" + parent + "'", " has: ",
-                   names.empty() ? "nothing" : names);
+                   listed.empty() ? "nothing" : listed);
     }
 }
 
@@ -255,10 +246,8 @@ std::vector<std::string> hdf5_datasets(const FileHandle& h5file, const std::stri
         }
         DRFM_CHECK(type == H5I_GROUP, InputDataError, file, ": '", path, "' (", key,
                    ") is neither a group nor a dataset");
-        hsize_t index = 0;
-        h5_check(H5Literate(object.get(), H5_INDEX_NAME, H5_ITER_INC, &index, append_name,
-                            &names),
-                 file, "H5Literate('" + path + "')");
+        h5_check(io::append_link_names(object.get(), ".", H5_INDEX_NAME, names), file,
+                 "H5Literate_by_name('" + path + "')");
         DRFM_CHECK(!names.empty(), InputDataError, file, ": group '", path, "' (", key,
                    ") is empty; it should hold one dataset per snapshot");
         for (auto& name : names) name = path + "/" + name;

@@ -292,6 +292,12 @@ herr_t collect_name(hid_t, const char* name, const H5L_info_t*, void* out) {
 }
 }  // namespace
 
+herr_t append_link_names(hid_t location, const char* name, H5_index_t index,
+                         std::vector<std::string>& names) {
+    return H5Literate_by_name(location, name, index, H5_ITER_INC, nullptr, collect_name, &names,
+                              H5P_DEFAULT);
+}
+
 std::vector<std::string> list_members(const File& file, const std::string& group) {
     const std::string where = file.where(group);
     GroupHandle g(DRFM_H5(H5Gopen2(file.id(), group.c_str(), H5P_DEFAULT), where));
@@ -300,8 +306,7 @@ std::vector<std::string> list_members(const File& file, const std::string& group
     DRFM_H5(H5Pget_link_creation_order(gcpl.get(), &order), where);
     auto index = (order & H5P_CRT_ORDER_INDEXED) ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
     std::vector<std::string> names;
-    hsize_t position = 0;
-    DRFM_H5(H5Literate(g.get(), index, H5_ITER_INC, &position, collect_name, &names), where);
+    DRFM_H5(append_link_names(g.get(), ".", index, names), where);
     return names;
 }
 

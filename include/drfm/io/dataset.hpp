@@ -93,6 +93,12 @@ std::vector<std::string> read_labels(const File& file, const std::string& path);
 /// Names of the members of `group` in creation order.
 std::vector<std::string> list_members(const File& file, const std::string& group);
 
+/// Appends the names of the links of group `name` at `location` ("." for the location itself) to
+/// `names`, in `index` order. Returns H5Literate_by_name's status, negative on failure, so that
+/// each caller reports a failure in its own words (or, listing names for a message, not at all).
+herr_t append_link_names(hid_t location, const char* name, H5_index_t index,
+                         std::vector<std::string>& names);
+
 /// True if `path` names an existing link (all of its parent groups must exist too).
 bool exists(const File& file, const std::string& path);
 
