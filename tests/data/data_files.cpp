@@ -152,6 +152,15 @@ RawData write_idx_split(const TempDir& dir, const std::string& prefix, std::int6
 }
 }  // namespace
 
+config::DataConfig idx_config(const TempDir& dir, std::int64_t n_train, std::int64_t n_test) {
+    config::DataConfig c;
+    c.source = config::DataSource::idx;
+    c.path = dir.path();
+    c.n_train = n_train;
+    c.n_test = n_test;
+    return c;
+}
+
 IdxSet write_idx_set(const TempDir& dir, std::int64_t n_train, std::int64_t n_test, std::int64_t d,
                      int classes, bool gz, const mpi::Comm& comm) {
     IdxSet set;

@@ -62,6 +62,9 @@ struct IdxSet {
 IdxSet write_idx_set(const TempDir& dir, std::int64_t n_train, std::int64_t n_test, std::int64_t d,
                      int classes, bool gz, const mpi::Comm& comm);
 
+/// [data] reading the IDX files of dir: the first n_train and n_test samples.
+config::DataConfig idx_config(const TempDir& dir, std::int64_t n_train, std::int64_t n_test);
+
 /// Serial methods.md §1 on raw data: the subset rows of `subset` in class order, standardised with
 /// (mean, unbiased std) of `stats_of` rows (the same rows for "self"); constant columns → 0.
 struct Reference {

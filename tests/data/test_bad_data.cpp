@@ -36,12 +36,7 @@ protected:
     }
 
     config::DataConfig idx(std::int64_t n_train, std::int64_t n_test) const {
-        config::DataConfig c;
-        c.source = config::DataSource::idx;
-        c.path = dir.path();
-        c.n_train = n_train;
-        c.n_test = n_test;
-        return c;
+        return test::idx_config(dir, n_train, n_test);
     }
 
     std::string load_error(const config::DataConfig& c) {

@@ -11,15 +11,6 @@ namespace {
 // order, so 1e-13 absolute is ~100 ulps.
 constexpr double tolerance = 1e-13;
 
-config::DataConfig idx_config(const test::TempDir& dir, std::int64_t n_train, std::int64_t n_test) {
-    config::DataConfig c;
-    c.source = config::DataSource::idx;
-    c.path = dir.path();
-    c.n_train = n_train;
-    c.n_test = n_test;
-    return c;
-}
-
 // Small CSV/HDF5 data: 5 features of mixed scale, one of them the constant 0.1; K = 4 classes,
 // unbalanced and interleaved.
 test::RawData smooth_data(std::int64_t n, int seed) {
@@ -64,7 +55,7 @@ TEST(LoadDataTest, IdxMatchesTheSerialPipeline) {
     test::TempDir dir(comm);
     auto raw = test::write_idx_set(dir, 50, 20, 6, 4, false, comm);
 
-    auto data = data::load_data(idx_config(dir, 37, 13), comm);
+    auto data = data::load_data(test::idx_config(dir, 37, 13), comm);
 
     auto train = test::reference_split(
         raw.train, test::reference_subset(raw.train.labels, 37, config::Subset::first, 4));
@@ -81,8 +72,8 @@ TEST(LoadDataTest, GzipIdxGivesTheSameBitsAsRawIdx) {
     test::write_idx_set(plain, 50, 20, 6, 4, false, comm);
     test::write_idx_set(packed, 50, 20, 6, 4, true, comm);
 
-    auto a = data::load_data(idx_config(plain, 40, 20), comm);
-    auto b = data::load_data(idx_config(packed, 40, 20), comm);
+    auto a = data::load_data(test::idx_config(plain, 40, 20), comm);
+    auto b = data::load_data(test::idx_config(packed, 40, 20), comm);
 
     EXPECT_EQ(test::max_abs_diff(test::gather_x(a.train, comm), test::gather_x(b.train, comm)),
               0.0);
@@ -183,7 +174,7 @@ TEST(SignedOneHotTest, PlusOneOnTheTrueClassMinusOneElsewhere) {
     auto comm = test::world();
     test::TempDir dir(comm);
     test::write_idx_set(dir, 30, 10, 4, 3, false, comm);
-    auto data = data::load_data(idx_config(dir, 30, 0), comm);
+    auto data = data::load_data(test::idx_config(dir, 30, 0), comm);
 
     HostMatrix y = data::signed_one_hot(data.train, comm);
 
@@ -201,7 +192,7 @@ TEST(ReadShapeTest, ReportsTheAvailableSizesFromHeadersAndLabels) {
     test::TempDir dir(comm);
     test::write_idx_set(dir, 50, 20, 6, 4, true, comm);
 
-    auto shape = data::read_shape(idx_config(dir, 10, 5), comm);
+    auto shape = data::read_shape(test::idx_config(dir, 10, 5), comm);
 
     EXPECT_EQ(shape.n_train_available, 50);
     EXPECT_EQ(shape.n_test_available, 20);
