@@ -3,9 +3,12 @@
 
 For each (n, ranks): the plan of `drfm_hpc --dry-run` (work and peak memory per phase), then the
 real run of input/quickstart.toml at that size under /usr/bin/time (peak resident memory of every
-rank), its per-phase seconds from the results file, and the DGEMM rate of one core measured by
-bench_dgemm right before and right after that run (the larger is the yardstick). Prints a Markdown
-report (paste it into bench/RESULTS.md).
+rank), its per-phase seconds from the results file, and the DGEMM rate measured by bench_dgemm right
+before and right after that run (the larger is the yardstick). For an r-rank run the yardstick is
+the sum of r bench_dgemm processes running at the same time: the rate those r cores reach together.
+On this VM that was 0.88-1.05 of r times one core alone, varying from hour to hour (the cores share
+memory bandwidth with each other and with the host's other guests); one core alone is reported
+next to it. Prints a Markdown report (paste it into bench/RESULTS.md).
 
   /usr/bin/python3 bench/engine_bench.py --build build --sizes 5000 10000 --ranks 1 2 --depth 3
   /usr/bin/python3 bench/engine_bench.py --build build --sizes 30000 --ranks 2 --depth 2
@@ -33,10 +36,15 @@ def mpirun(ranks):
     return ["mpirun", "-n", str(ranks), "--oversubscribe", "--bind-to", "none"]
 
 
-def dgemm_rate(build):
-    out = subprocess.run([f"{build}/bench/bench_dgemm", "2000", "5"], env=ENV, check=True,
-                         capture_output=True, text=True).stdout
-    return float(re.search(r"best_gflops=([0-9.]+)", out).group(1)), out.strip()
+def dgemm_rate(build, copies=1):
+    """Sum of the best rates of `copies` bench_dgemm processes started together, and their output."""
+    procs = [subprocess.Popen([f"{build}/bench/bench_dgemm", "2000", "5"], env=ENV,
+                              stdout=subprocess.PIPE, text=True) for _ in range(copies)]
+    outs = [proc.communicate()[0] for proc in procs]
+    if any(proc.returncode != 0 for proc in procs):
+        sys.exit(f"bench_dgemm failed: {outs}")
+    rates = [float(re.search(r"best_gflops=([0-9.]+)", out).group(1)) for out in outs]
+    return sum(rates), " | ".join(out.strip() for out in outs)
 
 
 def plan(build, ranks, args):
@@ -68,9 +76,10 @@ def measure(build, n, ranks, depth, out_dir):
     phases, planned_peak = plan(build, ranks, args)
     # A shared machine's DGEMM rate drifts (36.9 to 45.8 GFLOP/s within one day here): measure it
     # right before and after the run and judge by the larger, which never flatters the run.
-    before, _ = dgemm_rate(build)
+    alone, _ = dgemm_rate(build)
+    before, _ = dgemm_rate(build, ranks)
     wall, rss, log = run(build, ranks, args)
-    after, _ = dgemm_rate(build)
+    after, _ = dgemm_rate(build, ranks)
     rate = max(before, after)
     with h5py.File(path, "r") as f:
         names = [s.decode() if isinstance(s, bytes) else str(s) for s in f["/timings/phase"][()]]
@@ -78,7 +87,7 @@ def measure(build, n, ranks, depth, out_dir):
         acc = f["/metrics/accuracy"][0, :, 1]
     return dict(n=n, ranks=ranks, depth=depth, wall=wall, rss=rss, planned_peak=planned_peak,
                 names=names, seconds=seconds, flops={k: v[0] for k, v in phases.items()},
-                peak=ranks * rate, rates=(before, after), test_accuracy=acc)
+                peak=rate, rates=(before, after), alone=alone, test_accuracy=acc)
 
 
 def report(r):
@@ -86,8 +95,9 @@ def report(r):
     total_seconds = per_phase.sum()
     total_flops = sum(r["flops"].values())
     lines = [f"### n = {r['n']}, {r['ranks']} rank(s), depth {r['depth']}", "",
-             f"one core's DGEMM rate {r['rates'][0]:.1f} GFLOP/s before the run, {r['rates'][1]:.1f} after; "
-             f"peak rate {r['peak']:.1f} GFLOP/s ({r['ranks']} x the larger); "
+             f"DGEMM rate of {r['ranks']} core(s) together {r['rates'][0]:.1f} GFLOP/s before the run, "
+             f"{r['rates'][1]:.1f} after; peak rate {r['peak']:.1f} GFLOP/s (the larger; one core alone "
+             f"{r['alone']:.1f}, {r['ranks']} x that = {r['ranks'] * r['alone']:.1f}); "
              f"test accuracy per layer {np.array2string(r['test_accuracy'], precision=4)}", "",
              "| phase | seconds | GFLOP | GFLOP/s | % of DGEMM rate |", "|---|---|---|---|---|"]
     for name, s in zip(r["names"], per_phase):
@@ -121,7 +131,8 @@ def main():
     model = re.search(r"Model name:\s*(.*)", cpu)
     print(f"machine: {model.group(1) if model else 'unknown'}, {os.cpu_count()} cores; "
           f"load before: {os.getloadavg()[0]:.2f}")
-    print(f"DGEMM (bench_dgemm, one core), at the start: {dgemm_line}\n")
+    print(f"DGEMM (bench_dgemm, one core), at the start: {dgemm_line}")
+    print(f"DGEMM (bench_dgemm, two cores together), at the start: {dgemm_rate(a.build, 2)[1]}\n")
     layer_time = {}
     for n in a.sizes:
         for ranks in a.ranks:
