@@ -130,7 +130,8 @@ std::string Plan::phase_table() const {
     for (const auto& pc : phases) {
         char line[128];
         std::snprintf(line, sizeof line, "      %-10s  %16s   %s\n", pc.name.c_str(),
-                      human_flops(pc.flops).c_str(), system_memory::format_bytes(pc.peak_bytes).c_str());
+                      human_flops(pc.flops).c_str(),
+                      system_memory::format_bytes(pc.peak_bytes).c_str());
         os << line;
     }
     os << "      total       " << human_flops(total_flops()) << ", peak "

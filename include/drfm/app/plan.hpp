@@ -38,7 +38,7 @@ struct Plan {
     /// The table of work and memory per phase and the total (the end of describe()).
     std::string phase_table() const;
     /// Adds the largest resident memory of comm's processes now to every phase's peak
-    /// (collective). At small n it is a good part of the peak: about 25 MiB per rank here.
+    /// (collective). At small n it is a good part of the peak: about 23 MiB per rank here.
     void add_measured_baseline(const mpi::Comm& comm);
 };
 
