@@ -4,6 +4,7 @@
 #include "drfm/core/blas.hpp"
 #include "drfm/core/timer.hpp"
 #include "drfm/dist/eigh.hpp"
+#include "drfm/dist/linalg.hpp"
 #include "drfm/kernel/kernel_matrix.hpp"
 
 #include <algorithm>
@@ -88,12 +89,16 @@ FittedKrr fit_krr(const kernel::KernelFunction& kf, const HostMatrix& coords, co
     const std::int64_t n = data.train.n;
     const int block = cfg.parallel.block_size;
     FittedKrr fit;
-    // Allocated inside the phase: first touching n²/P doubles is part of assembling them.
+    // Allocated inside the phase: first touching n²/P doubles is part of assembling them. The
+    // Cholesky solve reads one triangle, so only that one is assembled (and ever resident).
     dist::DistMatrix k = timed(times, Phase::kernel, [&] {
         dist::DistMatrix out(grid, {n, n}, {block, block}, dist::Fill::none);
         fit.points = kernel::gather_grid_points(grid.comm(), data.train.rows, coords,
                                                 out.distribution());
-        kernel::assemble(kf, fit.points, std::max(cfg.model.ridge, 0.0), out);
+        if (cfg.model.ridge > 0.0)
+            kernel::assemble_triangle(kf, fit.points, cfg.model.ridge,
+                                      dist::cholesky_triangle(grid), out);
+        else kernel::assemble(kf, fit.points, 0.0, out);
         return out;
     });
     try {

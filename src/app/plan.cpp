@@ -2,6 +2,7 @@
 
 #include "drfm/app/deep_rfm.hpp"
 #include "drfm/core/system_memory.hpp"
+#include "drfm/kernel/kernel_matrix.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -67,13 +68,18 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     // and of the layer's input (width dl), replicated α and labels.
     const double d0 = static_cast<double>(s.d);
     auto resident = [&](double dl) { return (rows + rows_t) * (d0 + dl) + n * c + n; };
+    // The share of K assembled and resident: all of it for LU; for Cholesky the triangle it reads
+    // plus a staircase of panels (kernel::assemble_triangle), whose panel buffers come on top.
+    const double panel = std::min<double>(static_cast<double>(kernel::triangle_panel), mc);
+    const double k_share = lu ? 1.0 : std::min(1.0, 0.5 * (1.0 + panel * s.npcol / n));
     // One kernel ridge fit on dl-dimensional coordinates, scored on the test split.
     auto add_fit = [&](double dl, double fits) {
-        const double kernel_mem = resident(dl) + (mr + mc) * dl + mr * mc + mr * c;
-        phase("kernel").flops += fits * (2.0 * n * n * dl + 3.0 * n * n);
-        phase("kernel").peak_bytes = std::max(phase("kernel").peak_bytes, kernel_mem);
+        const double fit_mem = resident(dl) + (mr + mc) * dl + k_share * mr * mc + mr * c;
+        const double panel_buffers = lu ? 0.0 : (mr + panel) * dl + mr * panel;
+        phase("kernel").flops += fits * k_share * (2.0 * n * n * dl + 3.0 * n * n);
+        phase("kernel").peak_bytes = std::max(phase("kernel").peak_bytes, fit_mem + panel_buffers);
         phase("solve").flops += fits * ((lu ? 2.0 / 3.0 : 1.0 / 3.0) * n * n * n + 2.0 * n * n * c);
-        phase("solve").peak_bytes = std::max(phase("solve").peak_bytes, kernel_mem);
+        phase("solve").peak_bytes = std::max(phase("solve").peak_bytes, fit_mem);
         phase("predict").flops += 2.0 * nt * n * (dl + c);
         phase("predict").peak_bytes = std::max(phase("predict").peak_bytes,
             resident(dl) + (mrt + mc) * dl + mrt * mc);

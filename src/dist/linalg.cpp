@@ -42,16 +42,19 @@ void gemm(Trans trans_a, Trans trans_b, double alpha, const DistMatrix& a, const
             &one, b.desc().data(), &beta, c.data(), &one, &one, c.desc().data(), 1, 1);
 }
 
+Uplo cholesky_triangle(const BlacsGrid& grid) {
+    // pdpotrf factorises one block column (lower) or block row (upper) at a time, a panel spread
+    // over the processes of a grid column or row. On a tall grid a block row spans fewer of them,
+    // so its panels take fewer messages (2x1 grid, n = 8000: 4.0-4.2 -> 3.1-3.5 s).
+    return grid.nprow() > grid.npcol() ? Uplo::upper : Uplo::lower;
+}
+
 void cholesky_solve(DistMatrix& a, DistMatrix& b) {
     detail::require_square(a, "cholesky_solve");
     detail::require_rhs(a, b, "cholesky_solve");
     int n = to_blas_int(a.rows(), "cholesky_solve n");
     int nrhs = to_blas_int(b.cols(), "cholesky_solve nrhs");
-    // pdpotrf factorises one block column (lower) or block row (upper) at a time, a panel spread
-    // over the processes of a grid column or row. On a tall grid a block row spans fewer of them,
-    // so its panels take fewer messages (2x1 grid, n = 8000: 4.0-4.2 -> 3.1-3.5 s); A is
-    // symmetric and stored whole, so either triangle serves.
-    char uplo = to_char(a.grid().nprow() > a.grid().npcol() ? Uplo::upper : Uplo::lower);
+    char uplo = to_char(cholesky_triangle(a.grid()));
     int info = 0;
     const bool lapack = one_process(a);
     const int lda = a.desc().lld(), ldb = b.desc().lld();

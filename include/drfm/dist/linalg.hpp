@@ -14,9 +14,13 @@ namespace drfm::dist {
 void gemm(Trans trans_a, Trans trans_b, double alpha, const DistMatrix& a, const DistMatrix& b,
           double beta, DistMatrix& c);
 
+/// The triangle of a symmetric matrix on `grid` that cholesky_solve reads (the other one it never
+/// touches): upper on a grid with more rows than columns, where a block row of the factor spans
+/// fewer processes than a block column, lower otherwise.
+Uplo cholesky_triangle(const BlacsGrid& grid);
+
 /// Solves A·X = B for symmetric positive definite A (pdpotrf + pdpotrs; LAPACK dpotrf + dpotrs on a
-/// 1x1 grid), stored whole: the upper triangle is read on a grid with more rows than columns, the
-/// lower one otherwise.
+/// 1x1 grid), of which only the cholesky_triangle(grid) is read.
 /// A (n×n, square blocks) is overwritten by its Cholesky factor; B (n×r, same row blocks) by X.
 /// @throws NumericalError (collective) when the leading minor of order k is not positive definite.
 void cholesky_solve(DistMatrix& a, DistMatrix& b);

@@ -5,6 +5,7 @@
 /// block with one GEMM and one element-wise Kokkos kernel (kernel_block.hpp).
 #include "drfm/core/row_partition.hpp"
 #include "drfm/dist/dist_matrix.hpp"
+#include "drfm/dist/scalapack_types.hpp"
 #include "drfm/kernel/kernel_block.hpp"
 
 namespace drfm::kernel {
@@ -25,5 +26,17 @@ GridPoints gather_cross_points(const mpi::Comm& comm, const RowPartition& rows_o
 /// be dist::Fill::none). The diagonal is exactly k(x, x) + shift = 1 + shift. Cost 2·n²·d/P flops
 /// per process plus n²/P kernel evaluations.
 void assemble(const KernelFunction& kf, const GridPoints& points, double shift, dist::DistMatrix& k);
+
+/// Local columns per panel of assemble_triangle: the entries it computes beyond the triangle are
+/// about n·triangle_panel·npcol / 2 of the n²/2.
+inline constexpr std::int64_t triangle_panel = 512;
+
+/// Like assemble, but only the entries of `triangle` (the diagonal included) are written, and a
+/// staircase of at most `panel` local columns' width beyond it (none for panel = 1): half the work, and the pages of
+/// the other triangle of a dist::Fill::none matrix are never touched, so never resident. For a
+/// solver that reads one triangle (dist::cholesky_triangle).
+void assemble_triangle(const KernelFunction& kf, const GridPoints& points, double shift,
+                       dist::Uplo triangle, dist::DistMatrix& k,
+                       std::int64_t panel = triangle_panel);
 
 }  // namespace drfm::kernel
