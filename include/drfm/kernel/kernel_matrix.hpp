@@ -2,7 +2,8 @@
 /// @file
 /// The n×n kernel matrix in ScaLAPACK's block-cyclic layout, assembled in place: each process
 /// fetches the samples of its block-rows and block-columns (one Alltoallv) and fills its local
-/// block with one GEMM and one element-wise Kokkos kernel (kernel_block.hpp).
+/// block with one GEMM and one element-wise Kokkos kernel (kernel_block.hpp), or, for a solver that
+/// reads one triangle, only that triangle in column panels (assemble_triangle).
 #include "drfm/core/row_partition.hpp"
 #include "drfm/dist/dist_matrix.hpp"
 #include "drfm/dist/scalapack_types.hpp"
