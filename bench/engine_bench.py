@@ -37,7 +37,7 @@ def mpirun(ranks):
 
 
 def dgemm_rate(build, copies=1):
-    """Sum of the best rates of `copies` bench_dgemm processes started together, and their output."""
+    """Sum of the best rates of `copies` bench_dgemm processes started together; their output."""
     procs = [subprocess.Popen([f"{build}/bench/bench_dgemm", "2000", "5"], env=ENV,
                               stdout=subprocess.PIPE, text=True) for _ in range(copies)]
     outs = [proc.communicate()[0] for proc in procs]
@@ -95,9 +95,9 @@ def report(r):
     total_seconds = per_phase.sum()
     total_flops = sum(r["flops"].values())
     lines = [f"### n = {r['n']}, {r['ranks']} rank(s), depth {r['depth']}", "",
-             f"DGEMM rate of {r['ranks']} core(s) together {r['rates'][0]:.1f} GFLOP/s before the run, "
-             f"{r['rates'][1]:.1f} after; peak rate {r['peak']:.1f} GFLOP/s (the larger; one core alone "
-             f"{r['alone']:.1f}, {r['ranks']} x that = {r['ranks'] * r['alone']:.1f}); "
+             f"DGEMM rate of {r['ranks']} core(s) together {r['rates'][0]:.1f} GFLOP/s before the "
+             f"run, {r['rates'][1]:.1f} after; peak rate {r['peak']:.1f} GFLOP/s (the larger; one "
+             f"core alone {r['alone']:.1f}, {r['ranks']} x that = {r['ranks'] * r['alone']:.1f}); "
              f"test accuracy per layer {np.array2string(r['test_accuracy'], precision=4)}", "",
              "| phase | seconds | GFLOP | GFLOP/s | % of DGEMM rate |", "|---|---|---|---|---|"]
     for name, s in zip(r["names"], per_phase):

@@ -70,25 +70,25 @@ void assemble_triangle(const KernelFunction& kf, const GridPoints& points, doubl
     const HostMatrix row_buffer = make_host_matrix("drfm::kernel::panel_rows", rows, d);
     const HostMatrix col_buffer = make_host_matrix("drfm::kernel::panel_cols", width, d);
     const HostMatrix block_buffer = make_host_matrix("drfm::kernel::panel", rows, width);
-    const auto& row_ids = points.row_ids;
+    const auto first = points.row_ids.begin(), last = points.row_ids.end();
+    DRFM_CHECK(std::is_sorted(first, last), Error,
+               "assemble_triangle: the row ids are not ascending");
     for (std::int64_t c0 = 0; c0 < cols; c0 += width) {
         const std::int64_t nc = std::min(width, cols - c0);
         // My row ids ascend: the rows that reach the triangle in these columns are a prefix
         // (upper: global row ≤ the last column's) or a suffix (lower: ≥ the first column's).
-        const std::int64_t r0 =
-            triangle == dist::Uplo::upper
-                ? 0
-                : std::lower_bound(row_ids.begin(), row_ids.end(), points.col_ids[c0]) - row_ids.begin();
+        const std::int64_t r0 = triangle == dist::Uplo::upper
+                                    ? 0
+                                    : std::lower_bound(first, last, points.col_ids[c0]) - first;
         const std::int64_t r1 =
             triangle == dist::Uplo::lower
                 ? rows
-                : std::upper_bound(row_ids.begin(), row_ids.end(), points.col_ids[c0 + nc - 1]) -
-                      row_ids.begin();
+                : std::upper_bound(first, last, points.col_ids[c0 + nc - 1]) - first;
         const std::int64_t nr = r1 - r0;
         if (nr == 0) continue;
         const HostMatrix block(block_buffer.data(), nr, nc);
         kernel_block(kf, BlockValue::kernel, copy_rows(points.rows, r0, nr, row_buffer),
-                     slice(row_norms, r0, nr), slice(row_ids, r0, nr),
+                     slice(row_norms, r0, nr), slice(points.row_ids, r0, nr),
                      copy_rows(points.cols, c0, nc, col_buffer), slice(col_norms, c0, nc),
                      slice(points.col_ids, c0, nc), block, shift);
         Kokkos::deep_copy(

@@ -46,11 +46,13 @@ TEST(KernelMatrixTest, TriangleMatchesTheWholeMatrixAndWritesNothingElseWithUnit
                         for (std::int64_t i = 0; i < n; ++i) {
                             const bool inside = triangle == dist::Uplo::upper ? i <= j : i >= j;
                             // Another block shape may round the GEMM's dot products differently.
-                            if (inside || got(i, j) != sentinel)
+                            if (inside || got(i, j) != sentinel) {
                                 EXPECT_NEAR(got(i, j), expected(i, j), 4 * test::eps)
                                     << "(" << i << ", " << j << ")";
-                            if (!inside && panel == 1)
+                            }
+                            if (!inside && panel == 1) {
                                 EXPECT_EQ(got(i, j), sentinel) << "(" << i << ", " << j << ")";
+                            }
                         }
                 }
             }

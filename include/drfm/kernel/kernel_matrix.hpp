@@ -33,9 +33,9 @@ void assemble(const KernelFunction& kf, const GridPoints& points, double shift, 
 inline constexpr std::int64_t triangle_panel = 512;
 
 /// Like assemble, but only the entries of `triangle` (the diagonal included) are written, and a
-/// staircase of at most `panel` local columns' width beyond it (none for panel = 1): half the work, and the pages of
-/// the other triangle of a dist::Fill::none matrix are never touched, so never resident. For a
-/// solver that reads one triangle (dist::cholesky_triangle).
+/// staircase of at most `panel` local columns' width beyond it (none for panel = 1). That is half
+/// the work, and the pages of the other triangle of a dist::Fill::none matrix are never touched, so
+/// never resident. For a solver that reads one triangle (dist::cholesky_triangle).
 void assemble_triangle(const KernelFunction& kf, const GridPoints& points, double shift,
                        dist::Uplo triangle, dist::DistMatrix& k,
                        std::int64_t panel = triangle_panel);
