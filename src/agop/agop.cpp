@@ -26,7 +26,7 @@ public:
 
 private:
     static HostMatrix view(const HostMatrix& m, std::int64_t nb) {
-        return HostMatrix(m.data(), nb, m.extent(1));  // unmanaged view of the same memory
+        return leading_block(m, nb, m.extent(1));
     }
     HostMatrix points_, weights_, scaled_, sums_, gradient_;
 };

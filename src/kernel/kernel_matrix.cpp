@@ -39,11 +39,11 @@ void assemble(const KernelFunction& kf, const GridPoints& points, double shift, 
 
 namespace {
 
-/// Rows [first, first + count) of `m` as a contiguous matrix in `buffer` (re-viewed, leading
-/// dimension count): kernel_block takes whole LayoutLeft matrices.
+/// Rows [first, first + count) of `m` as a contiguous matrix at the start of `buffer`:
+/// kernel_block takes whole LayoutLeft matrices.
 HostMatrix copy_rows(const HostMatrix& m, std::int64_t first, std::int64_t count,
                      const HostMatrix& buffer) {
-    HostMatrix out(buffer.data(), count, m.extent(1));  // unmanaged view of the buffer
+    const HostMatrix out = leading_block(buffer, count, m.extent(1));
     Kokkos::deep_copy(out, Kokkos::subview(m, std::make_pair(first, first + count), Kokkos::ALL));
     return out;
 }
@@ -86,7 +86,7 @@ void assemble_triangle(const KernelFunction& kf, const GridPoints& points, doubl
                 : std::upper_bound(first, last, points.col_ids[c0 + nc - 1]) - first;
         const std::int64_t nr = r1 - r0;
         if (nr == 0) continue;
-        const HostMatrix block(block_buffer.data(), nr, nc);
+        const HostMatrix block = leading_block(block_buffer, nr, nc);
         kernel_block(kf, BlockValue::kernel, copy_rows(points.rows, r0, nr, row_buffer),
                      slice(row_norms, r0, nr), slice(points.row_ids, r0, nr),
                      copy_rows(points.cols, c0, nc, col_buffer), slice(col_norms, c0, nc),

@@ -35,6 +35,13 @@ inline HostMatrix make_host_matrix(const std::string& label, std::int64_t rows, 
                       static_cast<size_t>(rows), static_cast<size_t>(cols));
 }
 
+/// The first rows·cols elements of `buffer` as a contiguous rows×cols matrix (leading dimension
+/// rows), not owning them: scratch allocated once for the largest block and re-viewed for each one.
+/// @pre rows·cols ≤ buffer.size()
+inline HostMatrix leading_block(const HostMatrix& buffer, std::int64_t rows, std::int64_t cols) {
+    return HostMatrix(buffer.data(), static_cast<size_t>(rows), static_cast<size_t>(cols));
+}
+
 /// A deep copy of `m` (Views share memory on assignment).
 inline HostMatrix copy_of(const HostMatrix& m, const std::string& label) {
     HostMatrix out = make_host_matrix(label, m.extent(0), m.extent(1));
