@@ -81,25 +81,26 @@ struct FittedKrr {
     HostMatrix alpha;
 };
 
-/// Fits the KRR of `kf` on my rows `coords` (the kernel's coordinates): kernel → solve. A solver
-/// failure is re-thrown with `context` (which layer, which fit) in front.
+/// Fits the KRR of `kf` on my rows `coords` (the kernel's coordinates): kernel → solve, in the
+/// run's kernel matrix `k`. A solver failure is re-thrown with `context` (which layer, which fit)
+/// in front.
 FittedKrr fit_krr(const kernel::KernelFunction& kf, const HostMatrix& coords, const data::Data& data,
-                  const config::Config& cfg, const dist::BlacsGrid& grid, PhaseTimes& times,
+                  const config::Config& cfg, dist::DistMatrix& k, PhaseTimes& times,
                   const std::string& context) {
-    const std::int64_t n = data.train.n;
-    const int block = cfg.parallel.block_size;
+    const dist::BlacsGrid& grid = k.grid();
+    DRFM_CHECK(k.rows() == data.train.n && k.cols() == data.train.n, Error,
+               "fit_krr: the kernel storage is ", k.rows(), "x", k.cols(), ", not n x n with n = ",
+               data.train.n);
     FittedKrr fit;
-    // Allocated inside the phase: first touching n²/P doubles is part of assembling them. The
-    // Cholesky solve reads one triangle, so only that one is assembled (and ever resident).
-    dist::DistMatrix k = timed(times, Phase::kernel, [&] {
-        dist::DistMatrix out(grid, {n, n}, {block, block}, dist::Fill::none);
+    // The Cholesky solve reads one triangle, so only that one is assembled (and ever resident).
+    // The first fit of a run first-touches it: part of assembling it.
+    timed(times, Phase::kernel, [&] {
         fit.points = kernel::gather_grid_points(grid.comm(), data.train.rows, coords,
-                                                out.distribution());
+                                                k.distribution());
         if (cfg.model.ridge > 0.0)
             kernel::assemble_triangle(kf, fit.points, cfg.model.ridge,
-                                      dist::cholesky_triangle(grid), out);
-        else kernel::assemble(kf, fit.points, 0.0, out);
-        return out;
+                                      dist::cholesky_triangle(grid), k);
+        else kernel::assemble(kf, fit.points, 0.0, k);
     });
     try {
         fit.alpha = timed(times, Phase::solve, [&] {
@@ -140,13 +141,19 @@ std::string iteration_context(int layer, int t) {
 
 }  // namespace
 
+dist::DistMatrix make_kernel_storage(const config::Config& cfg, std::int64_t n,
+                                     const dist::BlacsGrid& grid) {
+    const int block = cfg.parallel.block_size;
+    return dist::DistMatrix(grid, {n, n}, {block, block}, dist::Fill::none);
+}
+
 LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
-                      const config::Config& cfg, const dist::BlacsGrid& grid,
+                      const config::Config& cfg, dist::DistMatrix& kernel_storage,
                       const WeightsFactory& weights, PhaseTimes& times) {
+    const dist::BlacsGrid& grid = kernel_storage.grid();
     const config::ModelConfig& model = cfg.model;
     const mpi::Comm& comm = grid.comm();
     const std::int64_t n = data.train.n, d = x.extent(1);
-    const int block = cfg.parallel.block_size;
     const kernel::KernelFunction kf = kernel::KernelFunction::from(model);
     const bool diagonal = model.agop == config::AgopKind::diag;
 
@@ -165,7 +172,8 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
             predictor_sqrt = fm.sqrt_m;
             kernel_coords = timed(times, Phase::sqrt, [&] { return agop::transform(x, predictor_sqrt); });
         }
-        fit = fit_krr(kf, kernel_coords, data, cfg, grid, times, iteration_context(layer, t));
+        fit = fit_krr(kf, kernel_coords, data, cfg, kernel_storage, times,
+                      iteration_context(layer, t));
         const HostMatrix hat = timed(times, Phase::agop, [&] {
             agop::AgopInput in{fit.points, fit.alpha, n};
             return agop::agop(kf, in, {model.agop, model.centering, 256}, grid.row_comm(), comm);
@@ -177,9 +185,10 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
     }
     if (cfg.analysis.kernel_eigs && model.rfm_iters > 0) {
         timed(times, Phase::analysis, [&] {
-            dist::DistMatrix k(grid, {n, n}, {block, block}, dist::Fill::none);
-            kernel::assemble(kf, fit.points, 0.0, k);
-            auto eig = dist::eigh_top(k, std::min<std::int64_t>(cfg.analysis.kernel_eigs_k, n));
+            // The fit's factor is no longer needed: its storage takes the whole kernel matrix.
+            kernel::assemble(kf, fit.points, 0.0, kernel_storage);
+            auto eig = dist::eigh_top(kernel_storage,
+                                      std::min<std::int64_t>(cfg.analysis.kernel_eigs_k, n));
             out.kernel_eigenvalues.assign(eig.values.rbegin(), eig.values.rend());
         });
     }
@@ -200,14 +209,15 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
 }
 
 PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Data& data,
-                                const config::Config& cfg, const dist::BlacsGrid& grid,
+                                const config::Config& cfg, dist::DistMatrix& kernel_storage,
                                 PhaseTimes& times) {
+    const dist::BlacsGrid& grid = kernel_storage.grid();
     timed(times, Phase::features, [&] {
         features::normalise_rows(x);
         features::normalise_rows(x_test);
     });
     const kernel::KernelFunction kf = kernel::KernelFunction::from(cfg.model);
-    const FittedKrr fit = fit_krr(kf, x, data, cfg, grid, times, "final predictor");
+    const FittedKrr fit = fit_krr(kf, x, data, cfg, kernel_storage, times, "final predictor");
     return score_krr(kf, fit, x_test, HostMatrix(), data, cfg, grid, times);
 }
 

@@ -64,17 +64,22 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
         return *std::find_if(plan.phases.begin(), plan.phases.end(),
                              [&](const PhaseCost& pc) { return pc.name == name; });
     };
-    // Always resident: my rows (train, test) of the loaded data (width d, kept for the whole run)
-    // and of the layer's input (width dl), replicated α and labels.
-    const double d0 = static_cast<double>(s.d);
-    auto resident = [&](double dl) { return (rows + rows_t) * (d0 + dl) + n * c + n; };
-    // The share of K assembled and resident: all of it for LU; for Cholesky the triangle it reads
-    // plus a staircase of panels (kernel::assemble_triangle), whose panel buffers come on top.
+    // The share of K assembled: all of it for LU; for Cholesky the triangle it reads plus a
+    // staircase of panels (kernel::assemble_triangle), whose panel buffers come on top.
     const double panel = std::min<double>(static_cast<double>(kernel::triangle_panel), mc);
     const double k_share = lu ? 1.0 : std::min(1.0, 0.5 * (1.0 + panel * s.npcol / n));
+    // Always resident: my rows (train, test) of the loaded data (width d, kept for the whole run)
+    // and of the layer's input (width dl), replicated α and labels, and the run's kernel matrix
+    // (app::make_kernel_storage) from its first fit on: the assembled share, or all of it once
+    // analysis.kernel_eigs has assembled the whole.
+    const double d0 = static_cast<double>(s.d);
+    const double k_resident = (cfg.analysis.kernel_eigs ? 1.0 : k_share) * mr * mc;
+    auto resident = [&](double dl) {
+        return (rows + rows_t) * (d0 + dl) + n * c + n + k_resident;
+    };
     // One kernel ridge fit on dl-dimensional coordinates, scored on the test split.
     auto add_fit = [&](double dl, double fits) {
-        const double fit_mem = resident(dl) + (mr + mc) * dl + k_share * mr * mc + mr * c;
+        const double fit_mem = resident(dl) + (mr + mc) * dl + mr * c;
         const double panel_buffers = lu ? 0.0 : (mr + panel) * dl + mr * panel;
         phase("kernel").flops += fits * k_share * (2.0 * n * n * dl + 3.0 * n * n);
         phase("kernel").peak_bytes = std::max(phase("kernel").peak_bytes, fit_mem + panel_buffers);
@@ -96,6 +101,16 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
         phase("features").flops += 2.0 * (n + nt) * dl * (dl + k);
         phase("features").peak_bytes = std::max(phase("features").peak_bytes,
             resident(dl) + (rows + rows_t) * (dl + k) + k * dl);
+        if (cfg.analysis.kernel_eigs && iters > 0) {
+            // The whole K into the run's storage, then dist::eigh_top: its copy of K and its n×n
+            // eigenvector matrix, a tridiagonal reduction (4/3 n³) and k back-transformed vectors.
+            const double top =
+                static_cast<double>(std::min<std::int64_t>(cfg.analysis.kernel_eigs_k, s.n));
+            phase("analysis").flops +=
+                2.0 * n * n * dl + 3.0 * n * n + 4.0 / 3.0 * n * n * n + 4.0 * n * n * top;
+            phase("analysis").peak_bytes = std::max(phase("analysis").peak_bytes,
+                resident(dl) + (mr + mc) * dl + 2.0 * mr * mc + (5.0 + top) * n);
+        }
         // X and MX have width dl, PhiMX width k: NC statistics, then the kernel picture (uncentred
         // and centred) by the p×p route when the width w < n, else by the n×n route
         // (analysis::resolve_route), whose G, eigenvectors and workspace hold about 5 n×n.

@@ -102,10 +102,11 @@ bool run_layers(const config::Config& cfg, const data::Data& data, const dist::B
     // next run.
     HostMatrix x = copy_of(data.train.x, "drfm::app::layer_input");
     HostMatrix x_test = copy_of(data.test.x, "drfm::app::layer_input");
+    dist::DistMatrix kernel_storage = make_kernel_storage(cfg, data.train.n, grid);
     for (int layer = 1; layer <= cfg.model.depth; ++layer) {
         if (!observer.proceed(layer)) return false;
         PhaseTimes times;
-        LayerResult result = run_layer(layer, x, x_test, data, cfg, grid, weights, times);
+        LayerResult result = run_layer(layer, x, x_test, data, cfg, kernel_storage, weights, times);
         Stopwatch analysis_watch;
         const LayerReport report = analyse_layer(result, data, cfg, grid);
         times[Phase::analysis] += analysis_watch.seconds();
@@ -121,7 +122,7 @@ bool run_layers(const config::Config& cfg, const data::Data& data, const dist::B
     if (cfg.model.final_predictor == config::FinalPredictor::krr) {
         PhaseTimes times;
         Stopwatch watch;
-        const PredictorScores scores = final_predictor(x, x_test, data, cfg, grid, times);
+        const PredictorScores scores = final_predictor(x, x_test, data, cfg, kernel_storage, times);
         if (comm.is_root()) write_final(results, run, scores, io::Transfer::independent);
         observer.finished_final(scores, watch.seconds());
     }

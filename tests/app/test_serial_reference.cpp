@@ -164,6 +164,53 @@ INSTANTIATE_TEST_SUITE_P(Options, DeepRfmSerialTest,
                                            gaussian(), ridgeless()),
                          [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
 
+/// The k largest eigenvalues of a symmetric matrix, descending.
+std::vector<double> top_eigenvalues(const MatrixXd& k, int count) {
+    const Eigen::VectorXd ascending = Eigen::SelfAdjointEigenSolver<MatrixXd>(k).eigenvalues();
+    std::vector<double> out;
+    for (int i = 0; i < count; ++i) out.push_back(ascending(ascending.size() - 1 - i));
+    return out;
+}
+
+TEST(DeepRfmSerialTest, KernelEigenvaluesAndLaterFitsShareTheRunsKernelMatrix) {
+    // Arrange: two layers, two RFM iterations each, kernel eigenvalues on. The run's one kernel
+    // matrix holds each fit's triangle, then the whole K(X_l, X_l) of the last fit's kernel for the
+    // eigenvalues, then layer 2's fits over what that left.
+    const Case c = two_iterations();
+    const int k = 5;
+    const mpi::Comm comm = test::world();
+    const std::vector<int> labels = labels_of(20), test_labels = labels_of(7);
+    const data::Data data = test::make_data(features_of(labels, 0.0), labels,
+                                            features_of(test_labels, 0.4), test_labels, classes,
+                                            comm);
+    const dist::BlacsGrid grid = dist::BlacsGrid::near_square(comm);
+    config::Config cfg = engine_config(c);
+    cfg.model.depth = 2;
+    cfg.analysis.kernel_eigs = true;
+    cfg.analysis.kernel_eigs_k = k;
+    const serial::Model model = serial_model(c);
+    const MatrixXd y = serial::signed_one_hot(labels, classes);
+
+    // Act
+    const std::vector<app::LayerResult> layers =
+        test::run_layers(data, cfg, grid, test::sin_weights_factory(width));
+
+    // Assert: each layer against the serial RFM on its own (gathered, row-normalised) input.
+    for (int l = 0; l < 2; ++l) {
+        const MatrixXd x = serial::row_normalised(test::gather_rows(layers.at(l).x, comm));
+        const serial::Rfm want = serial::rfm(model, x, y);
+        const std::vector<double> eigs =
+            top_eigenvalues(serial::kernel_matrix(model, x, x, want.kernel_m), k);
+        const app::LayerResult& got = layers.at(l);
+        EXPECT_LE(test::rel_fro(test::to_eigen(got.alpha), want.alpha), tol) << "layer " << l + 1;
+        ASSERT_EQ(got.kernel_eigenvalues.size(), eigs.size()) << "layer " << l + 1;
+        for (int i = 0; i < k; ++i) {
+            EXPECT_TRUE(test::near_rel(got.kernel_eigenvalues[i], eigs[i], tol))
+                << "layer " << l + 1 << ", eigenvalue " << i;
+        }
+    }
+}
+
 TEST(DeepRfmSerialTest, FinalPredictorIsKrrOnTheRowNormalisedLastOutput) {
     // Arrange: the final predictor on the output of layer 1 = KRR with M = I (serial fit).
     const mpi::Comm comm = test::world();
@@ -185,8 +232,10 @@ TEST(DeepRfmSerialTest, FinalPredictorIsKrrOnTheRowNormalisedLastOutput) {
 
     // Act
     app::PhaseTimes times;
-    const app::PredictorScores got = app::final_predictor(copy_of(layer.phi, "drfm::test::copy"),
-                                                          copy_of(layer.phi_test, "drfm::test::copy"), data, cfg, grid, times);
+    dist::DistMatrix kernel_storage = app::make_kernel_storage(cfg, data.train.n, grid);
+    const app::PredictorScores got = app::final_predictor(
+        copy_of(layer.phi, "drfm::test::copy"), copy_of(layer.phi_test, "drfm::test::copy"), data,
+        cfg, kernel_storage, times);
 
     // Assert
     EXPECT_EQ(got.train.accuracy, train.accuracy);

@@ -12,6 +12,7 @@
 #include "drfm/config/config.hpp"
 #include "drfm/data/dataset.hpp"
 #include "drfm/dist/blacs_grid.hpp"
+#include "drfm/dist/dist_matrix.hpp"
 #include "drfm/features/random_features.hpp"
 #include "drfm/solve/krr.hpp"
 
@@ -50,20 +51,29 @@ struct LayerResult : PredictorScores {  ///< the scores are those of the layer's
     std::vector<double> kernel_eigenvalues;  ///< top-k of K(X_l, X_l), descending, on request
 };
 
-/// Runs layer `layer` (1-based) on my rows `x` (train) and `x_test` (test; may be empty).
+/// The n×n kernel matrix of a run's training set, on `grid` in blocks of parallel.block_size, not
+/// initialised. One per run: every fit (each RFM iteration of each layer, the final predictor) and
+/// analysis.kernel_eigs overwrite it, so its pages are first touched once per run rather than once
+/// per fit (first touch costs 0.9-3 s per GiB on the benchmark's VM, bench/RESULTS.md). It stays
+/// resident between fits; app::make_plan counts it in every phase.
+dist::DistMatrix make_kernel_storage(const config::Config& cfg, std::int64_t n,
+                                     const dist::BlacsGrid& grid);
+
+/// Runs layer `layer` (1-based) on my rows `x` (train) and `x_test` (test; may be empty), with
+/// the run's `kernel_storage` (make_kernel_storage; its grid is the layer's).
 /// They are row-normalised **in place** (Views share memory: the caller's matrices change, and
 /// LayerResult::x is the same memory), which saves a copy of X per layer; pass a deep copy to keep
 /// the input. Collective over the grid.
 LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
-                      const config::Config& cfg, const dist::BlacsGrid& grid,
+                      const config::Config& cfg, dist::DistMatrix& kernel_storage,
                       const WeightsFactory& weights, PhaseTimes& times);
 
 /// The optional final predictor (model.final_predictor = "krr", methods.md §2.5 and §8.14): kernel
 /// ridge regression with the model's kernel, bandwidth and ridge and M = I on the row-normalised
-/// output X_{L+1} of the last layer (`x`, `x_test`: my rows; normalised in place, as run_layer).
-/// Collective over the grid.
+/// output X_{L+1} of the last layer (`x`, `x_test`: my rows; normalised in place, as run_layer;
+/// `kernel_storage` as run_layer). Collective over the grid.
 PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Data& data,
-                                const config::Config& cfg, const dist::BlacsGrid& grid,
+                                const config::Config& cfg, dist::DistMatrix& kernel_storage,
                                 PhaseTimes& times);
 
 /// Accuracy and MSE (per entry of the ±1 targets) of `f`, my rows × K of predictions for the
