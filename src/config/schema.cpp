@@ -196,7 +196,8 @@ std::vector<KeySpec> build_schema() {
             "deep_rfm: train a Deep RFM and analyse its layers; features: analyse the feature "
             "snapshots of a trained network (data.snapshots)"),
         entry<&C::analysis, &A::kernel_eigs>("analysis.kernel_eigs", any,
-            "top-k eigenpairs of the n×n kernel matrix per layer"),
+            "top-k eigenpairs of the n×n kernel matrix per layer (about 3 n²/P doubles per "
+            "rank while they are computed; --dry-run counts them)"),
         entry<&C::analysis, &A::kernel_eigs_k>("analysis.kernel_eigs_k", at_least(1),
             "number k of kernel eigenpairs (≤ data.n_train)"),
         entry<&C::analysis, &A::gram_tile>("analysis.gram_tile", at_least(1),
