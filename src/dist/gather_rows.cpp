@@ -67,17 +67,26 @@ HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const Ho
     HostMatrix result = make_host_matrix("drfm::dist::gather_rows", n_wanted, width);
     if (width == 0) return result;  // same on every rank (checked above)
 
-    // Requests grouped by owner (a counting sort keeps their order within an owner); slot[t] is
-    // where the answer to wanted[t] will arrive.
-    const int p = comm.size();
+    // My own rows are copied from `local` below and never travel. The others are requested from
+    // their owners, grouped by owner (a counting sort keeps their order within an owner):
+    // slot[t] is where the answer to wanted[t] will arrive, or −1 − its row in `local` if mine.
+    const int p = comm.size(), me = comm.rank();
+    const std::int64_t first = rows.begin(me);
     std::vector<std::int64_t> send_counts(static_cast<size_t>(p), 0);
-    for (std::int64_t g : wanted) ++send_counts[static_cast<size_t>(rows.owner(g))];
+    for (std::int64_t g : wanted) {
+        if (const int owner = rows.owner(g); owner != me) ++send_counts[static_cast<size_t>(owner)];
+    }
     std::vector<std::int64_t> next(static_cast<size_t>(p), 0);
     for (int r = 1; r < p; ++r) next[r] = next[r - 1] + send_counts[r - 1];
-    std::vector<std::int64_t> requests(wanted.size());
+    std::vector<std::int64_t> requests(static_cast<size_t>(next[p - 1] + send_counts[p - 1]));
     std::vector<std::int64_t> slot(wanted.size());
     for (size_t t = 0; t < wanted.size(); ++t) {
-        std::int64_t pos = next[static_cast<size_t>(rows.owner(wanted[t]))]++;
+        const int owner = rows.owner(wanted[t]);
+        if (owner == me) {
+            slot[t] = -1 - (wanted[t] - first);
+            continue;
+        }
+        const std::int64_t pos = next[static_cast<size_t>(owner)]++;
         requests[static_cast<size_t>(pos)] = wanted[t];
         slot[t] = pos;
     }
@@ -92,21 +101,25 @@ HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const Ho
                            asked.data(), theirs.counts.data(), theirs.displs.data(), MPI_INT64_T,
                            comm.get()));
 
-    // Answer with the asked rows, each packed contiguously.
-    const std::int64_t first = rows.begin(comm.rank());
-    std::vector<double> packed(static_cast<size_t>(theirs.total * width));
+    // Answer with the asked rows, each packed contiguously: column q of packed is row q. The
+    // buffers are left uninitialised, since every element is written before it is read.
+    const HostMatrix packed = make_host_matrix("drfm::dist::gather_rows_packed", width, theirs.total);
     for (std::int64_t q = 0; q < theirs.total; ++q) {
-        std::int64_t i = asked[static_cast<size_t>(q)] - first;
-        for (std::int64_t c = 0; c < width; ++c) packed[q * width + c] = local(i, c);
+        const std::int64_t i = asked[static_cast<size_t>(q)] - first;
+        for (std::int64_t c = 0; c < width; ++c) packed(c, q) = local(i, c);
     }
-    std::vector<double> received(static_cast<size_t>(mine.total * width));
+    const HostMatrix received =
+        make_host_matrix("drfm::dist::gather_rows_received", width, mine.total);
     RowType row(width);
     DRFM_MPI(MPI_Alltoallv(packed.data(), theirs.counts.data(), theirs.displs.data(), row.get(),
                            received.data(), mine.counts.data(), mine.displs.data(), row.get(),
                            comm.get()));
 
-    for (size_t t = 0; t < wanted.size(); ++t) {
-        for (std::int64_t c = 0; c < width; ++c) result(t, c) = received[slot[t] * width + c];
+    for (std::int64_t c = 0; c < width; ++c) {
+        for (size_t t = 0; t < wanted.size(); ++t) {
+            const std::int64_t s = slot[t];
+            result(t, c) = s < 0 ? local(-1 - s, c) : received(c, s);
+        }
     }
     return result;
 }

@@ -64,12 +64,12 @@ void set_self_pairs(double self_value, const DeviceMatrix& k, const DeviceIds& i
 
 }  // namespace
 
-void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a_rows,
-                  const HostVector& a_norms, const GlobalIds& a_ids, const HostMatrix& b_rows,
+void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef& a_rows,
+                  const HostVector& a_norms, const GlobalIds& a_ids, const blas::MatRef& b_rows,
                   const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out,
                   double self_shift) {
-    const std::int64_t na = a_rows.extent(0), nb = b_rows.extent(0);
-    DRFM_CHECK(a_rows.extent(1) == b_rows.extent(1) && static_cast<std::int64_t>(out.extent(0)) == na &&
+    const std::int64_t na = a_rows.rows, nb = b_rows.rows;
+    DRFM_CHECK(a_rows.cols == b_rows.cols && static_cast<std::int64_t>(out.extent(0)) == na &&
                    static_cast<std::int64_t>(out.extent(1)) == nb &&
                    static_cast<std::int64_t>(a_ids.size()) == na &&
                    static_cast<std::int64_t>(b_ids.size()) == nb,

@@ -3,16 +3,50 @@
 #include "drfm/dist/gather_rows.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace drfm::kernel {
+
+namespace {
+
+/// The position in `all` of each of `some` (both ascending), or nothing when one is missing.
+std::optional<std::vector<std::int64_t>> positions_in(const GlobalIds& all, const GlobalIds& some) {
+    std::vector<std::int64_t> pos;
+    pos.reserve(some.size());
+    auto it = all.begin();
+    for (std::int64_t id : some) {
+        it = std::lower_bound(it, all.end(), id);
+        if (it == all.end() || *it != id) return std::nullopt;
+        pos.push_back(it - all.begin());
+    }
+    return pos;
+}
+
+/// Rows `pos` of `m`, copied.
+HostMatrix select_rows(const HostMatrix& m, const std::vector<std::int64_t>& pos) {
+    HostMatrix out = make_host_matrix("drfm::kernel::grid_rows", pos.size(), m.extent(1));
+    for (size_t c = 0; c < m.extent(1); ++c)
+        for (size_t t = 0; t < pos.size(); ++t) out(t, c) = m(pos[t], c);
+    return out;
+}
+
+}  // namespace
 
 GridPoints gather_grid_points(const mpi::Comm& comm, const RowPartition& rows_of_points,
                               const HostMatrix& my_points, const dist::Distribution& dist) {
     GridPoints out;
     out.row_ids = dist.my_global_rows();
     out.col_ids = dist.my_global_cols();
-    out.rows = dist::gather_rows(comm, rows_of_points, my_points, out.row_ids);
     out.cols = dist::gather_rows(comm, rows_of_points, my_points, out.col_ids);
+    // On a grid with one process column every process holds all columns, so its rows are among
+    // them: taken from there, not sent again (and on one rank the very same points). The choice
+    // is the same on every rank, since gather_rows is collective.
+    const auto pos = positions_in(out.col_ids, out.row_ids);
+    if (comm.min(pos ? 1 : 0) == 1) {
+        out.rows = out.row_ids == out.col_ids ? out.cols : select_rows(out.cols, *pos);
+        return out;
+    }
+    out.rows = dist::gather_rows(comm, rows_of_points, my_points, out.row_ids);
     return out;
 }
 
@@ -39,15 +73,6 @@ void assemble(const KernelFunction& kf, const GridPoints& points, double shift, 
 
 namespace {
 
-/// Rows [first, first + count) of `m` as a contiguous matrix at the start of `buffer`:
-/// kernel_block takes whole LayoutLeft matrices.
-HostMatrix copy_rows(const HostMatrix& m, std::int64_t first, std::int64_t count,
-                     const HostMatrix& buffer) {
-    const HostMatrix out = leading_block(buffer, count, m.extent(1));
-    Kokkos::deep_copy(out, Kokkos::subview(m, std::make_pair(first, first + count), Kokkos::ALL));
-    return out;
-}
-
 HostVector slice(const HostVector& v, std::int64_t first, std::int64_t count) {
     return Kokkos::subview(v, std::make_pair(first, first + count));
 }
@@ -67,8 +92,8 @@ void assemble_triangle(const KernelFunction& kf, const GridPoints& points, doubl
     const std::int64_t d = points.rows.extent(1), width = std::min(panel, cols);
     const HostVector row_norms = squared_row_norms(points.rows);
     const HostVector col_norms = squared_row_norms(points.cols);
-    const HostMatrix row_buffer = make_host_matrix("drfm::kernel::panel_rows", rows, d);
-    const HostMatrix col_buffer = make_host_matrix("drfm::kernel::panel_cols", width, d);
+    // The panels' points are row ranges of the gathered points, passed to the GEMM uncopied.
+    const blas::MatRef row_points(points.rows), col_points(points.cols);
     const HostMatrix block_buffer = make_host_matrix("drfm::kernel::panel", rows, width);
     const auto first = points.row_ids.begin(), last = points.row_ids.end();
     DRFM_CHECK(std::is_sorted(first, last), Error,
@@ -87,9 +112,9 @@ void assemble_triangle(const KernelFunction& kf, const GridPoints& points, doubl
         const std::int64_t nr = r1 - r0;
         if (nr == 0) continue;
         const HostMatrix block = leading_block(block_buffer, nr, nc);
-        kernel_block(kf, BlockValue::kernel, copy_rows(points.rows, r0, nr, row_buffer),
+        kernel_block(kf, BlockValue::kernel, row_points.block(r0, nr, 0, d),
                      slice(row_norms, r0, nr), slice(points.row_ids, r0, nr),
-                     copy_rows(points.cols, c0, nc, col_buffer), slice(col_norms, c0, nc),
+                     col_points.block(c0, nc, 0, d), slice(col_norms, c0, nc),
                      slice(points.col_ids, c0, nc), block, shift);
         Kokkos::deep_copy(
             Kokkos::subview(local, std::make_pair(r0, r1), std::make_pair(c0, c0 + nc)), block);

@@ -4,6 +4,7 @@
 /// B: squared distances by one GEMM, ‖a‖² + ‖b‖² − 2 a·b clamped at 0, then an element-wise Kokkos
 /// kernel. Pairs with equal global index are the same sample: their distance is exactly 0 (the
 /// kernel diagonal is exactly k(x, x) = 1 and the gradient self term is excluded, methods.md §2.3).
+#include "drfm/core/blas.hpp"
 #include "drfm/core/views.hpp"
 #include "drfm/kernel/kernel_function.hpp"
 
@@ -34,12 +35,13 @@ struct GridPoints {
 HostVector squared_row_norms(const HostMatrix& points);
 
 /// out(i, j) = value of (a_rows(i,:), b_rows(j,:)); out is |A|×|B|. `self_shift` is added to the
-/// kernel value of the self pairs: the ridge λ of K + λI.
+/// kernel value of the self pairs: the ridge λ of K + λI. The points are read by the host GEMM
+/// only, so they may be any column-major window (a row range of a larger matrix, uncopied).
 /// Cost: 2·|A|·|B|·d flops (GEMM) + |A|·|B| element-wise.
-/// @pre a_rows.extent(1) == b_rows.extent(1), out is a_rows.extent(0) × b_rows.extent(0), b_ids
-///      ascending (the columns of a block-cyclic matrix are)
-void kernel_block(const KernelFunction& kf, BlockValue what, const HostMatrix& a_rows,
-                  const HostVector& a_norms, const GlobalIds& a_ids, const HostMatrix& b_rows,
+/// @pre a_rows.cols == b_rows.cols, out is a_rows.rows × b_rows.rows, b_ids ascending (the columns
+///      of a block-cyclic matrix are)
+void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef& a_rows,
+                  const HostVector& a_norms, const GlobalIds& a_ids, const blas::MatRef& b_rows,
                   const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out,
                   double self_shift = 0.0);
 
