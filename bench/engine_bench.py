@@ -66,6 +66,9 @@ def run(build, ranks, args):
     if proc.returncode != 0:
         sys.exit(f"failed: {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
     rss = [int(v) * 1024.0 for v in re.findall(r"maxrss_kb=(\d+)", proc.stderr)]
+    if len(rss) != ranks:
+        sys.exit(f"expected {ranks} maxrss_kb lines from /usr/bin/time, found {len(rss)}: "
+                 f"{' '.join(cmd)}\n{proc.stderr}")
     return wall, max(rss), proc.stdout
 
 
