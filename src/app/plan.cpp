@@ -71,9 +71,10 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     // Always resident: my rows (train, test) of the loaded data (width d, kept for the whole run)
     // and of the layer's input (width dl), replicated α and labels, and the run's kernel matrix
     // (app::make_kernel_storage) from its first fit on: the assembled share, or all of it once
-    // analysis.kernel_eigs has assembled the whole.
+    // analysis.kernel_eigs has assembled the whole or where huge pages fault in the rest with it.
     const double d0 = static_cast<double>(s.d);
-    const double k_resident = (cfg.analysis.kernel_eigs ? 1.0 : k_share) * mr * mc;
+    const bool whole_k = cfg.analysis.kernel_eigs || s.huge_pages_always;
+    const double k_resident = (whole_k ? 1.0 : k_share) * mr * mc;
     auto resident = [&](double dl) {
         return (rows + rows_t) * (d0 + dl) + n * c + n + k_resident;
     };
@@ -142,6 +143,9 @@ std::string Plan::describe(const config::Config& cfg) const {
        << cfg.model.rfm_iters << "\n";
     os << "      " << shape.ranks << " ranks on a " << shape.nprow << "x" << shape.npcol
        << " process grid (column-major), block size " << cfg.parallel.block_size << "\n";
+    if (shape.huge_pages_always && cfg.model.ridge > 0.0 && !cfg.analysis.kernel_eigs)
+        os << "      transparent huge pages are \"always\" here: the whole local kernel matrix "
+              "counts as resident, not only its assembled triangle\n";
     return os.str() + phase_table();
 }
 

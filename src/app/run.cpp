@@ -65,6 +65,7 @@ ProblemShape problem_shape(const config::Config& cfg, const mpi::Comm& comm) {
     const dist::GridShape g = grid_shape(cfg, comm.size());
     s.nprow = g.rows;
     s.npcol = g.cols;
+    s.huge_pages_always = comm.max(system_memory::huge_pages_always() ? 1 : 0) == 1;
     return s;
 }
 

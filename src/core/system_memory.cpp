@@ -23,6 +23,13 @@ double resident_bytes() { return proc_kib_entry("/proc/self/status", "VmRSS:"); 
 double peak_resident_bytes() { return proc_kib_entry("/proc/self/status", "VmHWM:"); }
 double node_available_bytes() { return proc_kib_entry("/proc/meminfo", "MemAvailable:"); }
 
+bool huge_pages_always() {
+    std::ifstream file("/sys/kernel/mm/transparent_hugepage/enabled");
+    std::string modes;
+    std::getline(file, modes);
+    return modes.find("[always]") != std::string::npos;
+}
+
 std::string format_bytes(double bytes) {
     constexpr double mib = 1024.0 * 1024.0, gib = 1024.0 * mib;
     char buf[32];

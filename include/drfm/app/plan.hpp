@@ -17,6 +17,9 @@ struct ProblemShape {
     std::int64_t n = 0, n_test = 0, d = 0;
     int classes = 0;
     int ranks = 1, nprow = 1, npcol = 1;
+    /// A node's transparent huge pages are "always": the pages of K's other triangle, never
+    /// written, share 2 MiB pages with the assembled one and become resident with it.
+    bool huge_pages_always = false;
 };
 
 struct PhaseCost {

@@ -11,6 +11,10 @@ double resident_bytes();        ///< this process now (VmRSS)
 double peak_resident_bytes();   ///< this process's high-water mark since it started (VmHWM)
 double node_available_bytes();  ///< what the node can still give without swapping (MemAvailable)
 
+/// Whether this node's transparent huge pages are "always" (/sys/kernel/mm/transparent_hugepage/
+/// enabled): then any touch of a 2 MiB-aligned range can make the whole of it resident.
+bool huge_pages_always();
+
 /// "0.27 GiB" or "179.4 MiB": GiB from 1 GiB up, MiB below.
 std::string format_bytes(double bytes);
 
