@@ -44,7 +44,7 @@ double solve_peak(const Plan& plan) {
 
 /// The entries process row `me` of a P×1 grid writes: in each panel of triangle_panel local
 /// columns, its rows whose global index is at most the panel's last column (upper triangle).
-std::int64_t assembled_entries(std::int64_t nb, int nprow, int me) {
+std::int64_t assembled_entries(int nb, int nprow, int me) {
     const dist::Distribution d({n, n}, {nb, nb}, {nprow, 1}, {me, 0});
     std::int64_t entries = 0;
     for (std::int64_t c0 = 0; c0 < d.local_cols(); c0 += kernel::triangle_panel) {
@@ -60,7 +60,7 @@ std::int64_t assembled_entries(std::int64_t nb, int nprow, int me) {
 
 TEST(PlanTest, KernelMatrixMemoryIsTheAssembledTriangleOrTheWholeMatrix) {
     const config::Config cholesky = config_with_ridge("1e-3"), lu = config_with_ridge("0");
-    const std::int64_t nb = cholesky.parallel.block_size;
+    const int nb = cholesky.parallel.block_size;
     for (int nprow : {2, 4}) {
         SCOPED_TRACE("grid " + std::to_string(nprow) + "x1");
         const double local = 8.0 * max_local_extent(n, nb, nprow) * n;
