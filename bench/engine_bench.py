@@ -132,8 +132,13 @@ def main():
     _, dgemm_line = dgemm_rate(a.build)
     cpu = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
     model = re.search(r"Model name:\s*(.*)", cpu)
+    try:  # "always" makes the whole kernel matrix resident and changes the timings
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            thp = re.search(r"\[(\w+)\]", f.read()).group(1)
+    except (OSError, AttributeError):
+        thp = "unknown"
     print(f"machine: {model.group(1) if model else 'unknown'}, {os.cpu_count()} cores; "
-          f"load before: {os.getloadavg()[0]:.2f}")
+          f"transparent huge pages: {thp}; load before: {os.getloadavg()[0]:.2f}")
     print(f"DGEMM (bench_dgemm, one core), at the start: {dgemm_line}")
     print(f"DGEMM (bench_dgemm, two cores together), at the start: {dgemm_rate(a.build, 2)[1]}\n")
     layer_time = {}
