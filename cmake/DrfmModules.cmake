@@ -36,6 +36,12 @@ if(DRFM_NATIVE_ARCH)
         list(APPEND DRFM_NATIVE_ISA ${isa})
       endif()
     endforeach()
+    # GCC before 13 warns inside its own AVX-512 intrinsics (their "undefined" operands are
+    # self-initialised on purpose; GCC bug 105593), hundreds of times through Eigen's packets.
+    if("AVX512F" IN_LIST DRFM_NATIVE_ISA AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU"
+       AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+      target_compile_options(drfm_build_flags INTERFACE -Wno-maybe-uninitialized)
+    endif()
     string(REPLACE ";" " " _drfm_isa "${DRFM_NATIVE_ISA}")
     set(DRFM_CODE_GENERATION "-march=native (${_drfm_isa})")
   else()
