@@ -1,8 +1,8 @@
 #pragma once
 /// @file
-/// Memory of this process and of its node, read from Linux's /proc; 0 where it cannot be read
-/// (another OS, a sandbox without /proc). The plan's baseline, the memory guard and the peak that
-/// a run reports at its end come from here.
+/// Memory of this process and of its node, read from Linux's /proc and /sys; 0 (or false) where
+/// it cannot be read (another OS, a sandbox without them). The plan's baseline and its THP rule,
+/// the memory guard and the peak that a run reports at its end come from here.
 #include <string>
 
 namespace drfm::system_memory {
