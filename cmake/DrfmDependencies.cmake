@@ -18,7 +18,12 @@ if(NOT HDF5_IS_PARALLEL)
                       "On Debian: apt-get install libhdf5-openmpi-dev (scripts/setup.sh does it).")
 endif()
 
-find_package(Eigen3 3.3 REQUIRED NO_MODULE)
+# No version in the call: Eigen's config accepts only its own major version (3.4 refuses 3.3...5,
+# 5.0 refuses 3.3), and both 3.4 and 5 serve.
+find_package(Eigen3 REQUIRED NO_MODULE)
+if(Eigen3_VERSION VERSION_LESS 3.3)
+  message(FATAL_ERROR "drfm_hpc needs Eigen 3.3 or newer, found ${Eigen3_VERSION} (${Eigen3_DIR}).")
+endif()
 find_package(tomlplusplus 3 REQUIRED)
 find_package(ZLIB REQUIRED)
 
