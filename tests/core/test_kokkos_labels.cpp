@@ -175,13 +175,12 @@ TEST(KokkosLabelsTest, RecorderFlagsForeignLabels) {
 
     run_foreign_kernel();
 
-    const std::vector<std::string> expected = {"allocate: 'scratch'",
-                                               "parallel_for: Kokkos::View::initialization [scratch]",
-                                               "parallel_for: fill"};
-    std::set<std::string> bad(seen().bad.begin(), seen().bad.end());
-    // View initialisation may be a memset instead of a kernel in other Kokkos versions.
-    bad.insert("parallel_for: Kokkos::View::initialization [scratch]");
-    EXPECT_EQ(bad, std::set<std::string>(expected.begin(), expected.end()));
+    // The View's initialisation is "Kokkos::View::initialization [scratch]" in Kokkos 3.4, and in
+    // 4.x "... [scratch] via memset" too, or alone, or nothing: each counts as the one entry.
+    const std::string init = "parallel_for: Kokkos::View::initialization [scratch]";
+    std::set<std::string> bad = {init};
+    for (const std::string& b : seen().bad) bad.insert(starts_with(b, init) ? init : b);
+    EXPECT_EQ(bad, (std::set<std::string>{"allocate: 'scratch'", init, "parallel_for: fill"}));
 }
 
 }  // namespace

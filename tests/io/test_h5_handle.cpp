@@ -48,7 +48,10 @@ TEST(H5ErrorTest, FailedCallThrowsWithCallObjectStackAndHintWithoutPrinting) {
     EXPECT_NE(message.find("H5Dopen2(file.id(), \"/no/such/dataset\", H5P_DEFAULT)"),
               std::string::npos) << message;
     EXPECT_NE(message.find(file.path() + ":/no/such"), std::string::npos) << message;
-    EXPECT_NE(message.find("H5Dopen2(): unable to open dataset"), std::string::npos) << message;
+    // The top of HDF5's own stack: "unable to open dataset" up to 1.14, "unable to synchronously
+    // open dataset" in 2.x.
+    EXPECT_NE(message.find("H5Dopen2(): unable to "), std::string::npos) << message;
+    EXPECT_NE(message.find("open dataset"), std::string::npos) << message;
     EXPECT_NE(message.find("Hint: "), std::string::npos) << message;
     EXPECT_EQ(printed, "");
 }
