@@ -24,10 +24,10 @@ std::string join(const std::string& group, const std::string& name) {
     return group.empty() || group.back() == '/' ? group + name : group + "/" + name;
 }
 
-DatasetHandle open_dataset(const File& file, const std::string& path, Transfer transfer) {
-    auto dapl = dataset_access_properties(transfer);
+/// Opening reads metadata only, independently (file.cpp), so any subset of the ranks may open.
+DatasetHandle open_dataset(const File& file, const std::string& path) {
     return DatasetHandle(
-        DRFM_H5(H5Dopen2(file.id(), path.c_str(), dapl.get()), file.where(path)));
+        DRFM_H5(H5Dopen2(file.id(), path.c_str(), H5P_DEFAULT), file.where(path)));
 }
 
 std::vector<hsize_t> extent(hid_t dataset, const std::string& where) {
@@ -72,7 +72,7 @@ void create_filled_1d(const File& file, const std::string& path, hid_t file_type
 /// Makes the dataset at `path` a dimension scale named after its last path component.
 void make_scale(const File& file, const std::string& path, const std::string& name,
                 const std::string& description) {
-    auto dset = open_dataset(file, path, Transfer::collective);
+    auto dset = open_dataset(file, path);
     DRFM_H5(H5DSset_scale(dset.get(), name.c_str()), file.where(path));
     dset.close(file.where(path));
     set_attribute(file, path, "description", description);
@@ -186,7 +186,7 @@ void define_dataset(const File& file, const DatasetSpec& spec) {
         const std::string dim_path = join(spec.group, dim);
         DRFM_CHECK(exists(file, dim_path), Error, where, ": dimension '", dim,
                    "' is not defined in ", spec.group, " (define_dimension first)");
-        scales.push_back(open_dataset(file, dim_path, Transfer::collective));
+        scales.push_back(open_dataset(file, dim_path));
         shape.push_back(extent(scales.back().get(), file.where(dim_path)).at(0));
     }
     const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -214,7 +214,7 @@ void write_slab(const File& file, const std::string& path, const Slab& slab, con
     const std::string where = file.where(path);
     DRFM_CHECK(size == slab.size(), Error, where, ": ", size, " values for a slab of ",
                slab.size());
-    auto dset = open_dataset(file, path, transfer);
+    auto dset = open_dataset(file, path);
     auto [file_space, mem_space] = select(dset.get(), slab, where);
     auto dxpl = transfer_properties(transfer);
     const T dummy{};  // HDF5 rejects a null buffer even for an empty selection
@@ -228,7 +228,7 @@ template <class T>
 std::vector<T> read_slab(const File& file, const std::string& path, const Slab& slab,
                          Transfer transfer) {
     const std::string where = file.where(path);
-    auto dset = open_dataset(file, path, transfer);
+    auto dset = open_dataset(file, path);
     auto [file_space, mem_space] = select(dset.get(), slab, where);
     auto dxpl = transfer_properties(transfer);
     std::vector<T> out(static_cast<std::size_t>(std::max<std::uint64_t>(slab.size(), 1)));
@@ -250,23 +250,22 @@ template std::vector<std::int32_t> read_slab<std::int32_t>(const File&, const st
 template std::vector<std::int64_t> read_slab<std::int64_t>(const File&, const std::string&,
                                                            const Slab&, Transfer);
 
-std::vector<std::uint64_t> dataset_shape(const File& file, const std::string& path,
-                                         Transfer transfer) {
-    auto dset = open_dataset(file, path, transfer);
+std::vector<std::uint64_t> dataset_shape(const File& file, const std::string& path) {
+    auto dset = open_dataset(file, path);
     auto dims = extent(dset.get(), file.where(path));
     return {dims.begin(), dims.end()};
 }
 
 bool holds_strings(const File& file, const std::string& path) {
     const std::string where = file.where(path);
-    auto dset = open_dataset(file, path, Transfer::collective);
+    auto dset = open_dataset(file, path);
     TypeHandle type(DRFM_H5(H5Dget_type(dset.get()), where));
     return DRFM_H5(H5Tget_class(type.get()), where) == H5T_STRING;
 }
 
 std::vector<std::string> read_labels(const File& file, const std::string& path) {
     const std::string where = file.where(path);
-    auto dset = open_dataset(file, path, Transfer::collective);
+    auto dset = open_dataset(file, path);
     TypeHandle type(DRFM_H5(H5Dget_type(dset.get()), where));
     DRFM_CHECK(H5Tget_class(type.get()) == H5T_STRING &&
                    DRFM_H5(H5Tis_variable_str(type.get()), where) == 0,

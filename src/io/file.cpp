@@ -33,9 +33,12 @@ void prepare_output_path(const std::string& path, bool overwrite) {
 PropertyListHandle file_access_properties(const mpi::Comm& comm, const std::string& path) {
     PropertyListHandle fapl(DRFM_H5(H5Pcreate(H5P_FILE_ACCESS), path));
     DRFM_H5(H5Pset_fapl_mpio(fapl.get(), comm.get(), MPI_INFO_NULL), path);
-    // Metadata reads and writes collective: one rank reads and broadcasts, and the metadata
-    // cache is flushed by all ranks together (no small independent writes per rank).
-    DRFM_H5(H5Pset_all_coll_metadata_ops(fapl.get(), true), path);
+    // Metadata writes collective: the metadata cache is flushed by all ranks together (no small
+    // independent writes per rank). Metadata reads stay independent (HDF5's default): rank 0
+    // alone, or one rank group, opens datasets the others do not, and collective reads require
+    // every rank to make the same ones. With them, HDF5 2.2 stopped runs of 2 ranks at closing
+    // the results file about every other time: one rank's broadcast of a metadata read met
+    // another's (MPI_ERR_TRUNCATE), which then waited forever.
     DRFM_H5(H5Pset_coll_metadata_write(fapl.get(), true), path);
     return fapl;
 }
@@ -86,13 +89,6 @@ PropertyListHandle transfer_properties(Transfer transfer) {
     auto mode = transfer == Transfer::collective ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT;
     DRFM_H5(H5Pset_dxpl_mpio(dxpl.get(), mode), "transfer properties");
     return dxpl;
-}
-
-PropertyListHandle dataset_access_properties(Transfer transfer) {
-    PropertyListHandle dapl(DRFM_H5(H5Pcreate(H5P_DATASET_ACCESS), "dataset access properties"));
-    DRFM_H5(H5Pset_all_coll_metadata_ops(dapl.get(), transfer == Transfer::collective),
-            "dataset access properties");
-    return dapl;
 }
 
 }  // namespace drfm::io

@@ -148,7 +148,7 @@ void ResultsFile::write_record(const std::string& path, const std::vector<std::i
     Slab slab;
     auto check = [&] {
         if (!writes) return;
-        slab = record_slab(dataset_shape(file_, path, Transfer::independent), index, where);
+        slab = record_slab(dataset_shape(file_, path), index, where);
         DRFM_CHECK(values.size() == slab.size(), Error, where, ": ", values.size(),
                    " values for a record of ", slab.size());
     };
@@ -162,7 +162,7 @@ void ResultsFile::write_record(const std::string& path, const std::vector<std::i
 std::vector<double> ResultsFile::read_record(const std::string& path,
                                              const std::vector<std::int64_t>& index,
                                              Transfer transfer) const {
-    auto slab = record_slab(dataset_shape(file_, path, transfer), index, file_.where(path));
+    auto slab = record_slab(dataset_shape(file_, path), index, file_.where(path));
     return read_slab<double>(file_, path, slab, transfer);
 }
 

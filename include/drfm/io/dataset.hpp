@@ -79,10 +79,9 @@ template <class T>
 std::vector<T> read_slab(const File& file, const std::string& path, const Slab& slab,
                          Transfer transfer = Transfer::collective);
 
-/// Shape of dataset `path`, slowest dimension first (Transfer::independent: callable by one
-/// rank alone).
-std::vector<std::uint64_t> dataset_shape(const File& file, const std::string& path,
-                                         Transfer transfer = Transfer::collective);
+/// Shape of dataset `path`, slowest dimension first. Not collective: any subset of the ranks may
+/// ask (metadata reads are independent, file.cpp).
+std::vector<std::uint64_t> dataset_shape(const File& file, const std::string& path);
 
 /// Collective: whether dataset `path` holds strings (string coordinates) rather than numbers.
 bool holds_strings(const File& file, const std::string& path);

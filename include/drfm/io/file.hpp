@@ -61,8 +61,4 @@ private:
 /// Data-transfer property list for `transfer` (H5FD_MPIO_COLLECTIVE or _INDEPENDENT).
 PropertyListHandle transfer_properties(Transfer transfer);
 
-/// Dataset-access property list: collective metadata reads for Transfer::collective,
-/// independent ones otherwise (so one rank alone may open a dataset).
-PropertyListHandle dataset_access_properties(Transfer transfer);
-
 }  // namespace drfm::io
