@@ -55,16 +55,39 @@ class Runner:
         return rc, time.monotonic() - t0
 
 
+def children_of(pid):
+    """The child processes of every thread of `pid` (none once it has exited)."""
+    kids = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                kids += [int(p) for p in f.read().split()]
+    except FileNotFoundError:
+        pass
+    return kids
+
+
+def program_of(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return os.path.basename(f.read().split(b"\0")[0].decode())
+    except (FileNotFoundError, IndexError):
+        return ""
+
+
 def ranks_of(launcher):
-    """The rank processes: children of mpiexec (Open MPI starts local ranks itself)."""
+    """The rank processes: the launcher's descendants that run drfm_hpc (Open MPI 4's mpiexec
+    starts them itself, Open MPI 5's through prterun)."""
     for _ in range(200):
-        try:
-            with open(f"/proc/{launcher.pid}/task/{launcher.pid}/children") as f:
-                pids = [int(p) for p in f.read().split()]
-        except FileNotFoundError:
-            return []
+        pids, todo = [], children_of(launcher.pid)
+        while todo:
+            pid = todo.pop()
+            if program_of(pid) == "drfm_hpc":
+                pids.append(pid)
+            else:
+                todo += children_of(pid)
         if pids:
-            return pids
+            return sorted(pids)
         time.sleep(0.01)
     return []
 
