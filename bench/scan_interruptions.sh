@@ -26,6 +26,16 @@ runs_done() {  # done events in the progress file
 wait_for_runs() {  # until $2 runs are done in file $1
     until [ "$(runs_done "$1")" -ge "$2" ]; do sleep 0.2; done
 }
+rank_pids() {  # the descendants of launcher $1 that run drfm_hpc (Open MPI 5 starts them via prterun)
+  local pid
+  for pid in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    if [ "$(tr '\0' '\n' < /proc/"$pid"/cmdline 2>/dev/null | head -n1 | xargs -r basename)" = drfm_hpc ]; then
+      echo "$pid"
+    else
+      rank_pids "$pid"
+    fi
+  done
+}
 timed() {  # runs "$@", prints its exit code and seconds
     local start=$SECONDS rc=0
     "$@" || rc=$?
@@ -42,7 +52,7 @@ mpirun -n "$ranks" "$exe" input/scan_fashion.toml output.path="$file" > "$work/1
 launcher=$!
 wait_for_runs "$file" 1
 sleep 1  # inside the second run
-kill -KILL "$(cut -d' ' -f1 < "/proc/$launcher/task/$launcher/children")"
+kill -KILL "$(rank_pids "$launcher" | head -n1)"
 timed wait "$launcher"
 
 echo "2. SIGTERM to every rank after two more runs:"
@@ -52,7 +62,7 @@ launcher=$!
 wait_for_runs "$file" $((before + 2))
 sleep 1
 term_at=$SECONDS
-for pid in $(cat "/proc/$launcher/task/$launcher/children"); do kill -TERM "$pid"; done
+for pid in $(rank_pids "$launcher"); do kill -TERM "$pid"; done
 timed wait "$launcher"
 echo "  stopped $((SECONDS - term_at)) s after the signal"
 

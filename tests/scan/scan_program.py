@@ -71,7 +71,7 @@ def program_of(pid):
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             return os.path.basename(f.read().split(b"\0")[0].decode())
-    except (FileNotFoundError, IndexError):
+    except FileNotFoundError:  # it has exited
         return ""
 
 
