@@ -26,6 +26,17 @@ HostVector squared_row_norms(const HostMatrix& points) {
 
 namespace {
 
+/// The value of a pair at squared distance d2. The choice is made here, not inside the kernel's
+/// lambda: nvcc rejects an extended lambda whose first use of a captured variable is inside an
+/// `if constexpr`.
+template <KernelFunction::Power P, BlockValue What>
+KOKKOS_INLINE_FUNCTION double pair_value(const KernelFunction& f, double d2) {
+    if constexpr (What == BlockValue::gradient_weight)
+        return f.template gradient_weight<P>(d2);
+    else
+        return f.template value<P>(d2);
+}
+
 /// k(i, j) = the value of the pair from k(i, j) = −2 a_i·b_j. The power and the value are known at
 /// compile time and the ids are left to set_self_pairs, so the loop is branch-free and vectorises.
 template <KernelFunction::Power P, BlockValue What>
@@ -37,11 +48,7 @@ void element_pass(const KernelFunction& f, const DeviceMatrix& k, const DeviceVe
                                       static_cast<std::int64_t>(k.extent(1))}),
         KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t j) {
             const double d2 = an(i) + bn(j) + k(i, j);
-            const double clamped = d2 < 0.0 ? 0.0 : d2;
-            if constexpr (What == BlockValue::gradient_weight)
-                k(i, j) = f.template gradient_weight<P>(clamped);
-            else
-                k(i, j) = f.template value<P>(clamped);
+            k(i, j) = pair_value<P, What>(f, d2 < 0.0 ? 0.0 : d2);
         });
 }
 
