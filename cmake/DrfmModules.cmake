@@ -59,3 +59,13 @@ function(drfm_add_module name)
   target_link_libraries(drfm_${name} PUBLIC ${ARG_DEPENDS} ${ARG_PUBLIC_LIBS}
                                      PRIVATE drfm_build_flags ${ARG_PRIVATE_LIBS})
 endfunction()
+
+# drfm_host_only_sources(file ...): the files that include toml++ (config/config_builder.hpp). nvcc
+# cannot compile toml++ (marzer/tomlplusplus#213), so where nvcc compiles Kokkos code these files,
+# which hold no Kokkos, go to the host compiler alone: nvcc_wrapper's --host-only. Call it in the
+# directory that adds the files' target (source properties are per directory).
+function(drfm_host_only_sources)
+  if(Kokkos_DEVICES MATCHES "CUDA" AND Kokkos_CXX_COMPILER_ID STREQUAL "NVIDIA")
+    set_property(SOURCE ${ARGN} APPEND PROPERTY COMPILE_OPTIONS --host-only)
+  endif()
+endfunction()

@@ -1,5 +1,6 @@
 #include "drfm/app/scan.hpp"
 
+#include "drfm/config/config_builder.hpp"
 #include "drfm/config/load.hpp"
 #include "drfm/config/schema.hpp"
 #include "drfm/core/error.hpp"

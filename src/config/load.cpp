@@ -1,5 +1,6 @@
 #include "drfm/config/load.hpp"
 
+#include "drfm/config/config_builder.hpp"
 #include "drfm/config/suggest.hpp"
 #include "drfm/core/error.hpp"
 

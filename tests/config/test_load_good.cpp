@@ -1,4 +1,5 @@
 // Valid inputs: defaults, file values, overrides, conversions, the resolved dump, the examples.
+#include "drfm/config/config_builder.hpp"
 #include "drfm/config/load.hpp"
 
 #include <gtest/gtest.h>
