@@ -17,6 +17,15 @@ HOST_ONLY = re.compile(r"drfm_host_only_sources\(([^)]*)\)")
 COMPILED_DIRS = ("src", "tests", "bench")  # where targets are added
 
 
+def host_only_files(root: Path) -> set[Path]:
+    """The files of every drfm_host_only_sources() call (scripts/check_cuda_compile.py uses it)."""
+    listed = set()
+    for cmake in [p for d in COMPILED_DIRS for p in (root / d).rglob("CMakeLists.txt")]:
+        for args in HOST_ONLY.findall(cmake.read_text(encoding="utf-8")):
+            listed |= {(cmake.parent / name).resolve() for name in args.split()}
+    return listed
+
+
 def main(root: Path) -> int:
     search_dirs = [root / "include", root / "tests"]
     sources = [p for d in (*COMPILED_DIRS, "include") for p in (root / d).rglob("*.[ch]pp")]
@@ -39,11 +48,7 @@ def main(root: Path) -> int:
                         break
         return found
 
-    listed = set()
-    for cmake in [p for d in COMPILED_DIRS for p in (root / d).rglob("CMakeLists.txt")]:
-        for args in HOST_ONLY.findall(cmake.read_text(encoding="utf-8")):
-            listed |= {(cmake.parent / name).resolve() for name in args.split()}
-
+    listed = host_only_files(root)
     errors = []
     for path in sorted(listed):
         if not path.is_file():
