@@ -26,15 +26,9 @@ runs_done() {  # done events in the progress file
 wait_for_runs() {  # until $2 runs are done in file $1
     until [ "$(runs_done "$1")" -ge "$2" ]; do sleep 0.2; done
 }
-rank_pids() {  # the descendants of launcher $1 that run drfm_hpc (Open MPI 5 starts them via prterun)
-  local pid
-  for pid in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
-    if [ "$(tr '\0' '\n' < /proc/"$pid"/cmdline 2>/dev/null | head -n1 | xargs -r basename)" = drfm_hpc ]; then
-      echo "$pid"
-    else
-      rank_pids "$pid"
-    fi
-  done
+rank_pids() {  # the rank processes of launcher $1 (tests/scan/scan_program.py's rank_pids)
+    /usr/bin/python3 -c 'import sys; sys.path.insert(0, "tests/scan")
+from scan_program import rank_pids; print(*rank_pids(int(sys.argv[1])), sep="\n")' "$1"
 }
 timed() {  # runs "$@", prints its exit code and seconds
     local start=$SECONDS rc=0

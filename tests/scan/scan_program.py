@@ -75,19 +75,24 @@ def program_of(pid):
         return ""
 
 
-def ranks_of(launcher):
+def rank_pids(launcher_pid):
     """The rank processes: the launcher's descendants that run drfm_hpc (Open MPI 4's mpiexec
-    starts them itself, Open MPI 5's through prterun)."""
+    starts them itself, Open MPI 5's through prterun). bench/scan_interruptions.sh uses it too."""
+    pids, todo = [], children_of(launcher_pid)
+    while todo:
+        pid = todo.pop()
+        if program_of(pid) == "drfm_hpc":
+            pids.append(pid)
+        else:
+            todo += children_of(pid)
+    return sorted(pids)
+
+
+def ranks_of(launcher):
+    """rank_pids of a launcher that may not have started its ranks yet (waits up to 2 s)."""
     for _ in range(200):
-        pids, todo = [], children_of(launcher.pid)
-        while todo:
-            pid = todo.pop()
-            if program_of(pid) == "drfm_hpc":
-                pids.append(pid)
-            else:
-                todo += children_of(pid)
-        if pids:
-            return sorted(pids)
+        if pids := rank_pids(launcher.pid):
+            return pids
         time.sleep(0.01)
     return []
 
