@@ -65,7 +65,8 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
                              [&](const PhaseCost& pc) { return pc.name == name; });
     };
     // The share of K assembled: all of it for LU; for Cholesky the triangle it reads plus a
-    // staircase of panels (kernel::assemble_triangle), whose panel buffer comes on top.
+    // staircase of panels (kernel::assemble_triangle), written in place (on a device backend
+    // through a host copy of one panel).
     const double panel = std::min<double>(static_cast<double>(kernel::triangle_panel), mc);
     const double k_share = lu ? 1.0 : std::min(1.0, 0.5 * (1.0 + panel * s.npcol / n));
     // Always resident: my rows (train, test) of the loaded data (width d, kept for the whole run)
@@ -81,7 +82,7 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     // One kernel ridge fit on dl-dimensional coordinates, scored on the test split.
     auto add_fit = [&](double dl, double fits) {
         const double fit_mem = resident(dl) + (mr + mc) * dl + mr * c;
-        const double panel_buffer = lu ? 0.0 : mr * panel;
+        const double panel_buffer = lu || !kernel::kernel_block_stages_windows ? 0.0 : mr * panel;
         phase("kernel").flops += fits * k_share * (2.0 * n * n * dl + 3.0 * n * n);
         phase("kernel").peak_bytes = std::max(phase("kernel").peak_bytes, fit_mem + panel_buffer);
         phase("solve").flops += fits * ((lu ? 2.0 / 3.0 : 1.0 / 3.0) * n * n * n + 2.0 * n * n * c);

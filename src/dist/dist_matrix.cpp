@@ -38,10 +38,14 @@ DistMatrix::DistMatrix(const BlacsGrid& grid, GlobalSize size, BlockSize block, 
     : grid_(&grid),
       dist_(checked_distribution(grid, size, block)),
       desc_(make_descriptor(grid, dist_)),
-      local_(fill == Fill::zeros
-                 ? HostMatrix("drfm::dist::local", static_cast<size_t>(dist_.local_rows()),
-                              static_cast<size_t>(dist_.local_cols()))
-                 : make_host_matrix("drfm::dist::local", dist_.local_rows(), dist_.local_cols())) {}
+      local_(Kokkos::view_alloc("drfm::dist::local", Kokkos::WithoutInitializing),
+             static_cast<size_t>(dist_.local_rows()), static_cast<size_t>(dist_.local_cols())) {
+    // Fill::none leaves the memory to its writer, which may fill only part of it (a triangle).
+    if (fill == Fill::zeros) {
+        system_memory::populate_for_writing(local_.data(), local_.span() * sizeof(double));
+        Kokkos::deep_copy(local_, 0.0);
+    }
+}
 
 DistMatrix DistMatrix::clone() const {
     DistMatrix copy(*grid_, dist_.size(), dist_.block());

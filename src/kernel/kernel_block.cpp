@@ -8,6 +8,9 @@ namespace drfm::kernel {
 namespace {
 using HostIds = Kokkos::View<const std::int64_t*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
 using DeviceIds = Kokkos::View<const std::int64_t*, MemSpace>;
+/// A column-major window (leading dimension ≥ rows) of host memory, as a Kokkos view.
+using HostWindow =
+    Kokkos::View<double**, Kokkos::LayoutStride, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
 }  // namespace
 
 HostVector squared_row_norms(const HostMatrix& points) {
@@ -39,8 +42,8 @@ KOKKOS_INLINE_FUNCTION double pair_value(const KernelFunction& f, double d2) {
 
 /// k(i, j) = the value of the pair from k(i, j) = −2 a_i·b_j. The power and the value are known at
 /// compile time and the ids are left to set_self_pairs, so the loop is branch-free and vectorises.
-template <KernelFunction::Power P, BlockValue What>
-void element_pass(const KernelFunction& f, const DeviceMatrix& k, const DeviceVector& an,
+template <KernelFunction::Power P, BlockValue What, class Block>
+void element_pass(const KernelFunction& f, const Block& k, const DeviceVector& an,
                   const DeviceVector& bn) {
     Kokkos::parallel_for(
         "drfm::kernel::kernel_block",
@@ -53,7 +56,8 @@ void element_pass(const KernelFunction& f, const DeviceMatrix& k, const DeviceVe
 }
 
 /// k(i, j) = self_value where ia(i) == ib(j) (ib ascending: a binary search per row).
-void set_self_pairs(double self_value, const DeviceMatrix& k, const DeviceIds& ia,
+template <class Block>
+void set_self_pairs(double self_value, const Block& k, const DeviceIds& ia,
                     const DeviceIds& ib) {
     const std::int64_t nb = ib.extent(0);
     Kokkos::parallel_for(
@@ -69,25 +73,12 @@ void set_self_pairs(double self_value, const DeviceMatrix& k, const DeviceIds& i
         });
 }
 
-}  // namespace
-
-void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef& a_rows,
-                  const HostVector& a_norms, const GlobalIds& a_ids, const blas::MatRef& b_rows,
-                  const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out,
-                  double self_shift) {
-    const std::int64_t na = a_rows.rows, nb = b_rows.rows;
-    DRFM_CHECK(a_rows.cols == b_rows.cols && static_cast<std::int64_t>(out.extent(0)) == na &&
-                   static_cast<std::int64_t>(out.extent(1)) == nb &&
-                   static_cast<std::int64_t>(a_ids.size()) == na &&
-                   static_cast<std::int64_t>(b_ids.size()) == nb,
-               Error, "kernel_block: inconsistent shapes");
-    DRFM_CHECK(std::is_sorted(b_ids.begin(), b_ids.end()), Error,
-               "kernel_block: the column ids are not ascending");
-    if (na == 0 || nb == 0) return;
-    blas::gemm(blas::Op::none, blas::Op::transpose, -2.0, a_rows, b_rows, 0.0, out);
-
+/// The element-wise passes over the GEMM's result `k` (memory the execution space can access).
+template <class Block>
+void pair_values(const KernelFunction& kf, BlockValue what, const Block& k,
+                 const HostVector& a_norms, const GlobalIds& a_ids, const HostVector& b_norms,
+                 const GlobalIds& b_ids, double self_shift) {
     const DeviceVector an = to_device(a_norms), bn = to_device(b_norms);
-    const DeviceMatrix k = to_device(out);
     kf.with_power([&](auto p) {
         if (what == BlockValue::gradient_weight)
             element_pass<decltype(p)::value, BlockValue::gradient_weight>(kf, k, an, bn);
@@ -97,10 +88,48 @@ void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef&
     // Global ids travel to the device with the block; equal ids mark the same sample, whose
     // distance is exactly 0: k = exp(0) = 1 (plus the ridge), and the gradient's self term is
     // excluded (weight 0).
-    HostIds ha(a_ids.data(), na), hb(b_ids.data(), nb);
+    HostIds ha(a_ids.data(), a_ids.size()), hb(b_ids.data(), b_ids.size());
     set_self_pairs(what == BlockValue::kernel ? 1.0 + self_shift : 0.0, k, to_device(ha),
                    to_device(hb));
-    Kokkos::deep_copy(out, k);
+}
+
+}  // namespace
+
+void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef& a_rows,
+                  const HostVector& a_norms, const GlobalIds& a_ids, const blas::MatRef& b_rows,
+                  const HostVector& b_norms, const GlobalIds& b_ids, const blas::MatRef& out,
+                  double self_shift) {
+    const std::int64_t na = a_rows.rows, nb = b_rows.rows;
+    DRFM_CHECK(a_rows.cols == b_rows.cols && out.rows == na && out.cols == nb &&
+                   static_cast<std::int64_t>(a_ids.size()) == na &&
+                   static_cast<std::int64_t>(b_ids.size()) == nb,
+               Error, "kernel_block: inconsistent shapes");
+    DRFM_CHECK(std::is_sorted(b_ids.begin(), b_ids.end()), Error,
+               "kernel_block: the column ids are not ascending");
+    if (na == 0 || nb == 0) return;
+    blas::gemm(blas::Op::none, blas::Op::transpose, -2.0, a_rows, b_rows, 0.0, out);
+
+    const HostWindow window(out.data, Kokkos::LayoutStride(static_cast<size_t>(na), 1,
+                                                           static_cast<size_t>(nb),
+                                                           static_cast<size_t>(out.ld)));
+    if constexpr (!kernel_block_stages_windows) {
+        // Host backends finish the block where the GEMM left it: no second pass over memory.
+        pair_values(kf, what, window, a_norms, a_ids, b_norms, b_ids, self_shift);
+        ExecSpace().fence();
+    } else if (out.ld == na) {  // a device works on a copy in its own memory
+        const HostMatrix whole(out.data, static_cast<size_t>(na), static_cast<size_t>(nb));
+        const DeviceMatrix k = to_device(whole);
+        pair_values(kf, what, k, a_norms, a_ids, b_norms, b_ids, self_shift);
+        Kokkos::deep_copy(whole, k);
+    } else {
+        // Kokkos copies only contiguous views between memory spaces: staged through one.
+        const HostMatrix staged = make_host_matrix("drfm::kernel::staged_block", na, nb);
+        Kokkos::deep_copy(staged, window);
+        const DeviceMatrix k = to_device(staged);
+        pair_values(kf, what, k, a_norms, a_ids, b_norms, b_ids, self_shift);
+        Kokkos::deep_copy(staged, k);
+        Kokkos::deep_copy(window, staged);
+    }
 }
 
 }  // namespace drfm::kernel

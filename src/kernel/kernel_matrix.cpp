@@ -67,6 +67,7 @@ void assemble(const KernelFunction& kf, const GridPoints& points, double shift, 
     HostMatrix local = k.local();
     // An empty local block may carry lld 1 with 0 rows; the kernel needs the exact shape.
     if (local.extent(0) == 0 || local.extent(1) == 0) return;
+    system_memory::populate_for_writing(local.data(), local.span() * sizeof(double));
     kernel_block(kf, BlockValue::kernel, points.rows, squared_row_norms(points.rows), points.row_ids,
                  points.cols, squared_row_norms(points.cols), points.col_ids, local, shift);
 }
@@ -93,8 +94,7 @@ void assemble_triangle(const KernelFunction& kf, const GridPoints& points, doubl
     const HostVector row_norms = squared_row_norms(points.rows);
     const HostVector col_norms = squared_row_norms(points.cols);
     // The panels' points are row ranges of the gathered points, passed to the GEMM uncopied.
-    const blas::MatRef row_points(points.rows), col_points(points.cols);
-    const HostMatrix block_buffer = make_host_matrix("drfm::kernel::panel", rows, width);
+    const blas::MatRef row_points(points.rows), col_points(points.cols), tiles(local);
     const auto first = points.row_ids.begin(), last = points.row_ids.end();
     DRFM_CHECK(std::is_sorted(first, last), Error,
                "assemble_triangle: the row ids are not ascending");
@@ -111,13 +111,14 @@ void assemble_triangle(const KernelFunction& kf, const GridPoints& points, doubl
                 : std::upper_bound(first, last, points.col_ids[c0 + nc - 1]) - first;
         const std::int64_t nr = r1 - r0;
         if (nr == 0) continue;
-        const HostMatrix block = leading_block(block_buffer, nr, nc);
+        // Mapped in one call per column before the GEMM first writes them: K is the largest
+        // array of a run, and a first touch page by page costs more than its assembly on some VMs.
+        for (std::int64_t c = c0; c < c0 + nc; ++c)
+            system_memory::populate_for_writing(&local(r0, c), nr * sizeof(double));
         kernel_block(kf, BlockValue::kernel, row_points.block(r0, nr, 0, d),
                      slice(row_norms, r0, nr), slice(points.row_ids, r0, nr),
                      col_points.block(c0, nc, 0, d), slice(col_norms, c0, nc),
-                     slice(points.col_ids, c0, nc), block, shift);
-        Kokkos::deep_copy(
-            Kokkos::subview(local, std::make_pair(r0, r1), std::make_pair(c0, c0 + nc)), block);
+                     slice(points.col_ids, c0, nc), tiles.block(r0, nr, c0, nc), shift);
     }
 }
 

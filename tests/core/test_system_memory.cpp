@@ -4,6 +4,12 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
+#include <vector>
+
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace drfm {
 
@@ -26,6 +32,41 @@ TEST(SystemMemoryTest, ResidentAndPeakFollowTouchedMemory) {
     EXPECT_GE(system_memory::peak_resident_bytes(), before + 0.95 * static_cast<double>(bytes));
     EXPECT_LT(system_memory::resident_bytes(), before + 0.5 * static_cast<double>(bytes));
     EXPECT_GT(system_memory::node_available_bytes(), 0.0);
+}
+
+// populate_for_writing maps exactly the pages that lie wholly inside its range (mincore: which
+// pages of a fresh mapping are resident), so that writing them then costs no page fault, and it
+// leaves what the pages hold as it was.
+TEST(SystemMemoryTest, PopulateMapsThePagesWhollyInsideTheRange) {
+    const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE)), pages = 8;
+    void* map = mmap(nullptr, pages * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                     -1, 0);
+    ASSERT_NE(map, MAP_FAILED);
+    char* base = static_cast<char*>(map);
+    base[6 * page] = 42;  // mapped already: must keep its value
+    auto resident = [&] {
+        std::vector<unsigned char> v(pages);
+        EXPECT_EQ(mincore(map, pages * page, v.data()), 0);
+        std::string s;
+        for (unsigned char c : v) s += (c & 1) ? '1' : '0';
+        return s;
+    };
+    ASSERT_EQ(resident(), "00000010");
+    if (madvise(base + 6 * page, page, MADV_POPULATE_WRITE) != 0)
+        GTEST_SKIP() << "MADV_POPULATE_WRITE unsupported (Linux < 5.14)";
+    // From 100 bytes into page 1 to 50 bytes into page 6: pages 2..5 lie wholly inside.
+    system_memory::populate_for_writing(base + page + 100, 5 * page - 50);
+    EXPECT_EQ(resident(), "00111110");
+    EXPECT_EQ(base[6 * page], 42);
+    EXPECT_EQ(base[3 * page], 0);
+    rusage before{}, after{};
+    getrusage(RUSAGE_SELF, &before);
+    for (std::size_t p = 2; p < 6; ++p) base[p * page] = 1;
+    getrusage(RUSAGE_SELF, &after);
+    EXPECT_EQ(after.ru_minflt, before.ru_minflt) << "writing populated pages faulted";
+    system_memory::populate_for_writing(base + 7 * page + 1, page - 1);  // no whole page: nothing
+    EXPECT_EQ(resident(), "00111110");
+    munmap(map, pages * page);
 }
 
 TEST(SystemMemoryTest, FormatsMiBBelowOneGiB) {

@@ -91,5 +91,35 @@ TEST(KernelBlockTest, EveryKernelAndValueMatchesItsFormula) {
     }
 }
 
+// A tile of a larger matrix (leading dimension > rows), as assemble_triangle passes: the same
+// values as a block of its own, bit for bit, and not one entry outside the tile written.
+TEST(KernelBlockTest, WritesATileOfALargerMatrixInPlace) {
+    const std::int64_t m = 23, n = 17, d = 6, r0 = 5, c0 = 3;
+    const HostMatrix a = random_points(m, d, 0.1), b = random_points(n, d, 0.7);
+    kernel::GlobalIds a_ids(m), b_ids(n);
+    for (std::int64_t i = 0; i < m; ++i) a_ids[i] = 2 * i;
+    for (std::int64_t j = 0; j < n; ++j) b_ids[j] = 3 * j;  // 0, 6, 12, ...: some self pairs
+    const kernel::KernelFunction kf{1.0, 2.0};
+    HostMatrix own("drfm::test::own", m, n);
+    kernel::kernel_block(kf, kernel::BlockValue::kernel, a, kernel::squared_row_norms(a), a_ids, b,
+                         kernel::squared_row_norms(b), b_ids, own, 0.5);
+
+    const double sentinel = -7.0;
+    HostMatrix big("drfm::test::big", m + 9, n + 4);
+    Kokkos::deep_copy(big, sentinel);
+    kernel::kernel_block(kf, kernel::BlockValue::kernel, a, kernel::squared_row_norms(a), a_ids, b,
+                         kernel::squared_row_norms(b), b_ids, blas::MatRef(big).block(r0, m, c0, n),
+                         0.5);
+    std::int64_t ones = 0;
+    for (std::int64_t i = 0; i < static_cast<std::int64_t>(big.extent(0)); ++i)
+        for (std::int64_t j = 0; j < static_cast<std::int64_t>(big.extent(1)); ++j) {
+            const bool inside = i >= r0 && i < r0 + m && j >= c0 && j < c0 + n;
+            ASSERT_EQ(big(i, j), inside ? own(i - r0, j - c0) : sentinel)
+                << "(" << i << ", " << j << ")";
+            ones += inside && big(i, j) == 1.5;
+        }
+    EXPECT_EQ(ones, 8);  // ids 0, 6, ..., 42 are in both lists: their pairs hold 1 + 0.5
+}
+
 }  // namespace
 }  // namespace drfm

@@ -7,6 +7,8 @@
 /// `DeviceMatrix`; on a host-only Kokkos both are the same memory and `to_device`/`to_host` are
 /// free (create_mirror_view_and_copy returns the same view). On a CUDA build they are copies made at
 /// exactly those library boundaries.
+#include "drfm/core/system_memory.hpp"
+
 #include <Kokkos_Core.hpp>
 
 #include <cstdint>
@@ -29,10 +31,13 @@ template <unsigned N>
 using ColumnMajorPolicy =
     Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<N, Kokkos::Iterate::Left, Kokkos::Iterate::Left>>;
 
-/// A host matrix of the given shape, not zero-initialised (callers overwrite every entry).
+/// A host matrix of the given shape, not zero-initialised, its memory mapped for writing (callers
+/// overwrite every entry).
 inline HostMatrix make_host_matrix(const std::string& label, std::int64_t rows, std::int64_t cols) {
-    return HostMatrix(Kokkos::view_alloc(label, Kokkos::WithoutInitializing),
-                      static_cast<size_t>(rows), static_cast<size_t>(cols));
+    HostMatrix m(Kokkos::view_alloc(label, Kokkos::WithoutInitializing), static_cast<size_t>(rows),
+                 static_cast<size_t>(cols));
+    system_memory::populate_for_writing(m.data(), m.span() * sizeof(double));
+    return m;
 }
 
 /// The first rows·cols elements of `buffer` as a contiguous rows×cols matrix (leading dimension

@@ -31,18 +31,25 @@ struct GridPoints {
     GlobalIds col_ids;
 };
 
+/// Whether kernel_block passes an output window whose leading dimension exceeds its rows (a tile
+/// of a larger matrix) through a contiguous host copy of the window: on a device backend, whose
+/// kernels cannot work on host memory in place. Host backends write every window in place.
+inline constexpr bool kernel_block_stages_windows =
+    !Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible;
+
 /// Row squared norms of a host matrix.
 HostVector squared_row_norms(const HostMatrix& points);
 
 /// out(i, j) = value of (a_rows(i,:), b_rows(j,:)); out is |A|×|B|. `self_shift` is added to the
 /// kernel value of the self pairs: the ridge λ of K + λI. The points are read by the host GEMM
-/// only, so they may be any column-major window (a row range of a larger matrix, uncopied).
+/// only, so they may be any column-major window (a row range of a larger matrix, uncopied); so may
+/// `out` (a tile of a local block-cyclic matrix, written in place on host backends).
 /// Cost: 2·|A|·|B|·d flops (GEMM) + |A|·|B| element-wise.
 /// @pre a_rows.cols == b_rows.cols, out is a_rows.rows × b_rows.rows, b_ids ascending (the columns
 ///      of a block-cyclic matrix are)
 void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef& a_rows,
                   const HostVector& a_norms, const GlobalIds& a_ids, const blas::MatRef& b_rows,
-                  const HostVector& b_norms, const GlobalIds& b_ids, const HostMatrix& out,
+                  const HostVector& b_norms, const GlobalIds& b_ids, const blas::MatRef& out,
                   double self_shift = 0.0);
 
 }  // namespace drfm::kernel
