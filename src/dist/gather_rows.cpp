@@ -37,6 +37,13 @@ Layout make_layout(const std::vector<std::int64_t>& counts, const char* what) {
     return layout;
 }
 
+// Rank r's rows of an Alltoallv buffer laid out by `layout` in rows of `width`: one
+// count × width column-major block, so that packing and unpacking both walk columns.
+HostMatrix peer_block(const HostMatrix& buffer, const Layout& layout, int r, std::int64_t width) {
+    return HostMatrix(buffer.data() + static_cast<std::int64_t>(layout.displs[r]) * width,
+                      static_cast<size_t>(layout.counts[r]), static_cast<size_t>(width));
+}
+
 void check_arguments(const mpi::Comm& comm, const RowPartition& rows, const HostMatrix& local,
                      const std::vector<std::int64_t>& wanted) {
     mpi::collective(comm, [&] {
@@ -101,12 +108,16 @@ HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const Ho
                            asked.data(), theirs.counts.data(), theirs.displs.data(), MPI_INT64_T,
                            comm.get()));
 
-    // Answer with the asked rows, each packed contiguously: column q of packed is row q. The
-    // buffers are left uninitialised, since every element is written before it is read.
-    const HostMatrix packed = make_host_matrix("drfm::dist::gather_rows_packed", width, theirs.total);
-    for (std::int64_t q = 0; q < theirs.total; ++q) {
-        const std::int64_t i = asked[static_cast<size_t>(q)] - first;
-        for (std::int64_t c = 0; c < width; ++c) packed(c, q) = local(i, c);
+    // Answer with the asked rows. The buffers are left uninitialised, since every element is
+    // written before it is read.
+    const HostMatrix packed =
+        make_host_matrix("drfm::dist::gather_rows_packed", width, theirs.total);
+    for (int r = 0; r < p; ++r) {
+        const HostMatrix block = peer_block(packed, theirs, r, width);
+        const std::int64_t* asked_of_r = asked.data() + theirs.displs[r];
+        for (std::int64_t c = 0; c < width; ++c)
+            for (size_t q = 0; q < block.extent(0); ++q)
+                block(q, c) = local(asked_of_r[q] - first, c);
     }
     const HostMatrix received =
         make_host_matrix("drfm::dist::gather_rows_received", width, mine.total);
@@ -115,12 +126,24 @@ HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const Ho
                            received.data(), mine.counts.data(), mine.displs.data(), row.get(),
                            comm.get()));
 
-    for (std::int64_t c = 0; c < width; ++c) {
-        for (size_t t = 0; t < wanted.size(); ++t) {
-            const std::int64_t s = slot[t];
-            result(t, c) = s < 0 ? local(-1 - s, c) : received(c, s);
+    // Row t of the result is row `row_in[t]` of the column-major matrix at `source[t]`.
+    std::vector<const double*> source(wanted.size());
+    std::vector<std::int64_t> row_in(wanted.size()), ld(wanted.size());
+    for (size_t t = 0; t < wanted.size(); ++t) {
+        if (slot[t] < 0) {
+            source[t] = local.data();
+            row_in[t] = -1 - slot[t];
+            ld[t] = static_cast<std::int64_t>(local.stride(1));
+            continue;
         }
+        const int owner = rows.owner(wanted[t]);
+        source[t] = peer_block(received, mine, owner, width).data();
+        row_in[t] = slot[t] - mine.displs[owner];
+        ld[t] = mine.counts[owner];
     }
+    for (std::int64_t c = 0; c < width; ++c)
+        for (size_t t = 0; t < wanted.size(); ++t)
+            result(t, c) = source[t][row_in[t] + c * ld[t]];
     return result;
 }
 
