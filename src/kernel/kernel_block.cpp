@@ -116,19 +116,18 @@ void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef&
         // Host backends finish the block where the GEMM left it: no second pass over memory.
         pair_values(kf, what, window, a_norms, a_ids, b_norms, b_ids, self_shift);
         ExecSpace().fence();
-    } else if (out.ld == na) {  // a device works on a copy in its own memory
-        const HostMatrix whole(out.data, static_cast<size_t>(na), static_cast<size_t>(nb));
-        const DeviceMatrix k = to_device(whole);
-        pair_values(kf, what, k, a_norms, a_ids, b_norms, b_ids, self_shift);
-        Kokkos::deep_copy(whole, k);
     } else {
-        // Kokkos copies only contiguous views between memory spaces: staged through one.
-        const HostMatrix staged = make_host_matrix("drfm::kernel::staged_block", na, nb);
-        Kokkos::deep_copy(staged, window);
-        const DeviceMatrix k = to_device(staged);
+        // A device works on a copy in its own memory. Kokkos copies only contiguous views between
+        // memory spaces, so a window narrower than its leading dimension is staged through one.
+        const bool contiguous = out.ld == na;
+        const HostMatrix host_block =
+            contiguous ? HostMatrix(out.data, static_cast<size_t>(na), static_cast<size_t>(nb))
+                       : make_host_matrix("drfm::kernel::staged_block", na, nb);
+        if (!contiguous) Kokkos::deep_copy(host_block, window);
+        const DeviceMatrix k = to_device(host_block);
         pair_values(kf, what, k, a_norms, a_ids, b_norms, b_ids, self_shift);
-        Kokkos::deep_copy(staged, k);
-        Kokkos::deep_copy(window, staged);
+        Kokkos::deep_copy(host_block, k);
+        if (!contiguous) Kokkos::deep_copy(window, host_block);
     }
 }
 
