@@ -42,7 +42,7 @@ DistMatrix::DistMatrix(const BlacsGrid& grid, GlobalSize size, BlockSize block, 
              static_cast<size_t>(dist_.local_rows()), static_cast<size_t>(dist_.local_cols())) {
     // Fill::none leaves the memory to its writer, which may fill only part of it (a triangle).
     if (fill == Fill::zeros) {
-        system_memory::populate_for_writing(local_.data(), local_.span() * sizeof(double));
+        populate_for_writing(local_);
         Kokkos::deep_copy(local_, 0.0);
     }
 }

@@ -126,24 +126,23 @@ HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const Ho
                            received.data(), mine.counts.data(), mine.displs.data(), row.get(),
                            comm.get()));
 
-    // Row t of the result is row `row_in[t]` of the column-major matrix at `source[t]`.
-    std::vector<const double*> source(wanted.size());
-    std::vector<std::int64_t> row_in(wanted.size()), ld(wanted.size());
+    // Row t of the result starts at row_start[t], its entries ld[t] apart: in local when it is
+    // mine, else in its sender's block of `received`.
+    std::vector<const double*> row_start(wanted.size());
+    std::vector<std::int64_t> ld(wanted.size());
     for (size_t t = 0; t < wanted.size(); ++t) {
         if (slot[t] < 0) {
-            source[t] = local.data();
-            row_in[t] = -1 - slot[t];
+            row_start[t] = &local(-1 - slot[t], 0);
             ld[t] = static_cast<std::int64_t>(local.stride(1));
             continue;
         }
         const int owner = rows.owner(wanted[t]);
-        source[t] = peer_block(received, mine, owner, width).data();
-        row_in[t] = slot[t] - mine.displs[owner];
+        row_start[t] =
+            peer_block(received, mine, owner, width).data() + (slot[t] - mine.displs[owner]);
         ld[t] = mine.counts[owner];
     }
     for (std::int64_t c = 0; c < width; ++c)
-        for (size_t t = 0; t < wanted.size(); ++t)
-            result(t, c) = source[t][row_in[t] + c * ld[t]];
+        for (size_t t = 0; t < wanted.size(); ++t) result(t, c) = row_start[t][c * ld[t]];
     return result;
 }
 

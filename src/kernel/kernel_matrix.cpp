@@ -67,7 +67,7 @@ void assemble(const KernelFunction& kf, const GridPoints& points, double shift, 
     HostMatrix local = k.local();
     // An empty local block may carry lld 1 with 0 rows; the kernel needs the exact shape.
     if (local.extent(0) == 0 || local.extent(1) == 0) return;
-    system_memory::populate_for_writing(local.data(), local.span() * sizeof(double));
+    populate_for_writing(local);
     kernel_block(kf, BlockValue::kernel, points.rows, squared_row_norms(points.rows), points.row_ids,
                  points.cols, squared_row_norms(points.cols), points.col_ids, local, shift);
 }

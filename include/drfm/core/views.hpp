@@ -31,12 +31,17 @@ template <unsigned N>
 using ColumnMajorPolicy =
     Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<N, Kokkos::Iterate::Left, Kokkos::Iterate::Left>>;
 
+/// Maps all of `m`'s memory for writing ahead of its first write (system_memory.hpp).
+inline void populate_for_writing(const HostMatrix& m) {
+    system_memory::populate_for_writing(m.data(), m.span() * sizeof(double));
+}
+
 /// A host matrix of the given shape, not zero-initialised, its memory mapped for writing (callers
 /// overwrite every entry).
 inline HostMatrix make_host_matrix(const std::string& label, std::int64_t rows, std::int64_t cols) {
     HostMatrix m(Kokkos::view_alloc(label, Kokkos::WithoutInitializing), static_cast<size_t>(rows),
                  static_cast<size_t>(cols));
-    system_memory::populate_for_writing(m.data(), m.span() * sizeof(double));
+    populate_for_writing(m);
     return m;
 }
 
