@@ -48,6 +48,13 @@ void populate_for_writing(void* begin, std::size_t bytes) {
 #endif
 }
 
+bool is_resident(const void* address) {
+    const std::uintptr_t page = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+    unsigned char state = 0;
+    void* start = reinterpret_cast<void*>(reinterpret_cast<std::uintptr_t>(address) / page * page);
+    return mincore(start, 1, &state) == 0 && (state & 1) != 0;
+}
+
 std::string format_bytes(double bytes) {
     constexpr double mib = 1024.0 * 1024.0, gib = 1024.0 * mib;
     char buf[32];

@@ -113,8 +113,10 @@ void assemble_triangle(const KernelFunction& kf, const GridPoints& points, doubl
         if (nr == 0) continue;
         // Mapped in one call per column before the GEMM first writes them: K is the largest
         // array of a run, and a first touch page by page costs more than its assembly on some VMs.
-        for (std::int64_t c = c0; c < c0 + nc; ++c)
-            system_memory::populate_for_writing(&local(r0, c), nr * sizeof(double));
+        // Only the run's first fit finds them unmapped; later fits rewrite the same staircase.
+        if (!system_memory::is_resident(&local(r1 - 1, c0 + nc - 1)))
+            for (std::int64_t c = c0; c < c0 + nc; ++c)
+                system_memory::populate_for_writing(&local(r0, c), nr * sizeof(double));
         kernel_block(kf, BlockValue::kernel, row_points.block(r0, nr, 0, d),
                      slice(row_norms, r0, nr), slice(points.row_ids, r0, nr),
                      col_points.block(c0, nc, 0, d), slice(col_norms, c0, nc),

@@ -57,6 +57,8 @@ TEST(SystemMemoryTest, PopulateMapsThePagesWhollyInsideTheRange) {
     // From 100 bytes into page 1 to 50 bytes into page 6: pages 2..5 lie wholly inside.
     system_memory::populate_for_writing(base + page + 100, 5 * page - 50);
     EXPECT_EQ(resident(), "00111110");
+    for (std::size_t p = 0; p < pages; ++p)  // the same answer, one address at a time
+        EXPECT_EQ(system_memory::is_resident(base + p * page + 17), p >= 2 && p <= 6) << p;
     EXPECT_EQ(base[6 * page], 42);
     EXPECT_EQ(base[3 * page], 0);
     rusage before{}, after{};

@@ -22,6 +22,9 @@ bool huge_pages_always();
 /// older than Linux 5.14 or outside Linux, and a failure is left to the writes themselves.
 void populate_for_writing(void* begin, std::size_t bytes);
 
+/// Whether the page holding `address` is resident (mincore); false where that cannot be asked.
+bool is_resident(const void* address);
+
 /// "0.27 GiB" or "179.4 MiB": GiB from 1 GiB up, MiB below.
 std::string format_bytes(double bytes);
 
