@@ -8,7 +8,8 @@ before and right after that run (the larger is the yardstick). For an r-rank run
 the sum of r bench_dgemm processes running at the same time: the rate those r cores reach together.
 On this VM that was 0.88-1.05 of r times one core alone, varying from hour to hour (the cores share
 memory bandwidth with each other and with the host's other guests); one core alone is reported
-next to it. Prints a Markdown report (paste it into bench/RESULTS.md).
+next to it. What the node charges for a page's first access (bench_page_traps) is printed at the
+start. Prints a Markdown report (paste it into bench/RESULTS.md).
 
   /usr/bin/python3 bench/engine_bench.py --build build --sizes 5000 10000 --ranks 1 2 --depth 3
   /usr/bin/python3 bench/engine_bench.py --build build --sizes 30000 --ranks 2 --depth 2
@@ -140,7 +141,12 @@ def main():
     print(f"machine: {model.group(1) if model else 'unknown'}, {os.cpu_count()} cores; "
           f"transparent huge pages: {thp}; load before: {os.getloadavg()[0]:.2f}")
     print(f"DGEMM (bench_dgemm, one core), at the start: {dgemm_line}")
-    print(f"DGEMM (bench_dgemm, two cores together), at the start: {dgemm_rate(a.build, 2)[1]}\n")
+    print(f"DGEMM (bench_dgemm, two cores together), at the start: {dgemm_rate(a.build, 2)[1]}")
+    # The first layer's kernel phase pays the first access to every page of the kernel matrix:
+    # cheap on bare metal, several seconds per GiB on some VMs (docs/build.md).
+    traps = subprocess.run([f"{a.build}/bench/bench_page_traps", "256"], env=ENV, check=True,
+                           capture_output=True, text=True).stdout.strip()
+    print(f"page traps (bench_page_traps), at the start: {traps}\n")
     layer_time = {}
     for n in a.sizes:
         for ranks in a.ranks:
