@@ -2,7 +2,8 @@
 /// @file
 /// Memory of this process and of its node, read from Linux's /proc and /sys; 0 (or false) where
 /// it cannot be read (another OS, a sandbox without them). The plan's baseline and its THP rule,
-/// the memory guard and the peak that a run reports at its end come from here.
+/// the memory guard and the peak that a run reports at its end come from here; so do two page
+/// hints for large buffers (map before the first write, ask whether a page is resident).
 #include <cstddef>
 #include <string>
 
