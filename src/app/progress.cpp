@@ -65,19 +65,25 @@ bool fits_walltime(const config::RunConfig& run, const LayerClock& clock, double
     return elapsed + clock.predict(flops) <= job_budget(run);
 }
 
-bool fits_one_job(const config::RunConfig& run, const LayerClock& clock, double run_flops) {
+bool fits_one_job(const config::RunConfig& run, const LayerClock& clock, double flops) {
     if (run.walltime.count() <= 0) return true;
-    return clock.estimate(run_flops) <= job_budget(run);
+    return clock.estimate(flops) <= job_budget(run);
 }
 
 std::string never_finishes_warning(const config::RunConfig& run, const LayerClock& clock,
-                                   double run_flops, const std::string& what) {
-    if (fits_one_job(run, clock, run_flops)) return {};
-    return "WARNING: " + what + " needs about " + format_duration(clock.estimate(run_flops)) +
-           " in all, more than one job's budget of " + format_duration(job_budget(run)) +
-           " (run.walltime - run.walltime_margin), and an interrupted run restarts from its "
-           "beginning: it will never finish. Raise the job's time limit and run.walltime, or "
-           "give it more ranks (parallel.ranks_per_run in a scan)";
+                                   double flops, const std::string& what, bool checkpointed) {
+    if (fits_one_job(run, clock, flops)) return {};
+    const std::string budget = " more than one job's budget of " + format_duration(job_budget(run)) +
+                               " (run.walltime - run.walltime_margin)";
+    const std::string remedy = "Raise the job's time limit and run.walltime, or give it more ranks "
+                               "(parallel.ranks_per_run in a scan)";
+    if (checkpointed)
+        return "WARNING: the largest layer of " + what + " needs about " +
+               format_duration(clock.estimate(flops)) + "," + budget +
+               ", and a job must finish a layer to advance: it will never finish. " + remedy;
+    return "WARNING: " + what + " needs about " + format_duration(clock.estimate(flops)) +
+           " in all," + budget + ", and an interrupted run restarts from its beginning: it will "
+           "never finish. " + remedy;
 }
 
 void JsonLine::key(const std::string& name) {

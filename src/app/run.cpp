@@ -96,15 +96,17 @@ std::string report_peak_memory(double planned_peak_bytes, const mpi::Comm& comm)
 }
 
 bool run_layers(const config::Config& cfg, const data::Data& data, const dist::BlacsGrid& grid,
-                const io::ResultsFile& results, std::int64_t run, LayerObserver& observer) {
+                const io::ResultsFile& results, std::int64_t run, LayerObserver& observer,
+                LayerStart start) {
     const mpi::Comm& comm = grid.comm();
     const WeightsFactory weights = default_weights(cfg.model);
     // Copies: run_layer row-normalises its input in place, and a scan keeps the data for its
-    // next run.
-    HostMatrix x = copy_of(data.train.x, "drfm::app::layer_input");
-    HostMatrix x_test = copy_of(data.test.x, "drfm::app::layer_input");
+    // next run. A checkpoint's features are the run's own.
+    const bool from_data = start.layer == 1;
+    HostMatrix x = from_data ? copy_of(data.train.x, "drfm::app::layer_input") : start.x;
+    HostMatrix x_test = from_data ? copy_of(data.test.x, "drfm::app::layer_input") : start.x_test;
     dist::DistMatrix kernel_storage = make_kernel_storage(cfg, data.train.n, grid);
-    for (int layer = 1; layer <= cfg.model.depth; ++layer) {
+    for (int layer = start.layer; layer <= cfg.model.depth; ++layer) {
         if (!observer.proceed(layer)) return false;
         PhaseTimes times;
         LayerResult result = run_layer(layer, x, x_test, data, cfg, kernel_storage, weights, times);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <sstream>
 
 namespace drfm::app {
@@ -68,6 +69,19 @@ void write_parameters(const io::ResultsFile& results, const Scan& scan) {
     }
 }
 
+/// 16 random hex digits from rank 0, the same on every rank.
+std::string random_instance(const mpi::Comm& comm) {
+    std::uint64_t value = 0;
+    if (comm.is_root()) {
+        std::random_device device;
+        value = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    }
+    comm.bcast(&value, 1, 0);
+    char text[17];
+    std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
 /// Creates the whole file under a temporary name, then renames it to `path` (replacing any
 /// file there only once the new one is complete on disk).
 void create(const mpi::Comm& comm, const std::string& path, const Scan& scan,
@@ -77,6 +91,7 @@ void create(const mpi::Comm& comm, const std::string& path, const Scan& scan,
         io::ResultsFile results =
             io::ResultsFile::create(comm, temporary, true, layout, {scan.resolved_toml, grid});
         io::set_attribute(results.file(), "/", "config_hash", config_hash(scan.resolved_toml));
+        io::set_attribute(results.file(), "/", "instance", random_instance(comm));
         write_parameters(results, scan);
         results.file().flush();
     }  // closed, "incomplete"
@@ -182,12 +197,14 @@ ScanFile open_scan_file(const mpi::Comm& comm, const Scan& scan, const io::Resul
     }
     if (replace) create(comm, path, scan, layout, grid);
 
-    ScanFile out{io::ResultsFile::open(comm, path), {}, replace};
+    ScanFile out{io::ResultsFile::open(comm, path), {}, replace, {}};
     if (out.results.layout() != layout)
         refuse("results file '" + path + "' has another layout (runs, depth, spectrum length, "
                "Gram tile size or parameters) than this configuration needs; run with --restart "
                "to start over, or choose another output.path");
     out.statuses = out.results.statuses();
+    if (io::has_attribute(out.results.file(), "/", "instance"))
+        out.instance = io::read_attribute<std::string>(out.results.file(), "/", "instance");
     return out;
 }
 

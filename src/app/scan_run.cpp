@@ -1,5 +1,6 @@
 #include "drfm/app/scan_run.hpp"
 
+#include "drfm/app/checkpoint.hpp"
 #include "drfm/app/progress.hpp"
 #include "drfm/app/run.hpp"
 #include "drfm/app/scan_file.hpp"
@@ -7,11 +8,10 @@
 #include "drfm/app/signals.hpp"
 #include "drfm/config/schema.hpp"
 #include "drfm/core/log.hpp"
+#include "drfm/core/system_memory.hpp"
 #include "drfm/data/dataset.hpp"
 #include "drfm/dist/blacs_grid.hpp"
-
-#include <fcntl.h>
-#include <unistd.h>
+#include "drfm/io/layer_checkpoint.hpp"
 
 #include <cstdio>
 #include <algorithm>
@@ -124,8 +124,10 @@ std::string run_label(const Scan& scan, std::size_t i) {
     return out;
 }
 
-/// Logs the runs, the groups, the plan of the largest run and the memory check (collective).
-RunPlans describe_plan(const Scan& scan, const Groups& groups, const mpi::Comm& world) {
+/// Logs the runs, the groups, the plan of the largest run, the memory check and the layer
+/// checkpoints (collective).
+RunPlans describe_plan(const Scan& scan, const Groups& groups, const mpi::Comm& world,
+                       bool checkpoints) {
     RunPlans plans = plan_runs(scan, groups, world);
     if (scan.total_runs > 1 || scan.sliced) log::info() << describe_runs(scan, 10);
     const config::Config& largest = scan.runs[plans.largest];
@@ -136,24 +138,22 @@ RunPlans describe_plan(const Scan& scan, const Groups& groups, const mpi::Comm& 
     if (scan.runs.size() > 1) log::info() << "largest run: " << run_label(scan, plans.largest);
     log::info() << plan.describe(largest);
     log::info() << check_memory(plan, world);
+    const std::string lines =
+        describe_checkpoints(largest, plans.shapes[plans.largest], groups.count, checkpoints, world);
+    log::info() << lines;
     return plans;
-}
-
-/// Best effort: the run's data reaches the disk before its status says done.
-void sync_to_disk(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::fsync(fd) != 0) log::all() << "warning: cannot fsync " << path;
-    if (fd >= 0) ::close(fd);
 }
 
 /// One rank group working through its share of the scan.
 class GroupRunner final : public LayerObserver {
 public:
     GroupRunner(const Scan& scan, const RunPlans& plans, const Groups& groups,
-                const io::ResultsFile& results, RunDispatcher& dispatcher,
-                const ProgressFile& progress, const Stopwatch& since_start)
-        : scan_(scan), plans_(plans), groups_(groups), results_(results), dispatcher_(dispatcher),
-          progress_(progress), since_start_(since_start),
+                const io::ResultsFile& results, const RunCheckpoints& checkpoints,
+                RunDispatcher& dispatcher, const ProgressFile& progress,
+                const Stopwatch& since_start)
+        : scan_(scan), plans_(plans), groups_(groups), results_(results),
+          checkpoints_(checkpoints), dispatcher_(dispatcher), progress_(progress),
+          since_start_(since_start),
           grid_(groups.comm, groups.shape.rows, groups.shape.cols) {}
 
     /// Runs the group's runs until none is left or a stop. Collective over the group.
@@ -203,20 +203,32 @@ public:
         return false;
     }
 
-    /// The wall-time stop, and a warning where the whole run cannot fit one job: it would restart
-    /// from layer 1 in every requeued job. Meaningful on the group root (which holds the clock).
+    /// The wall-time stop, and a warning where what one job must finish cannot fit in one: the
+    /// whole run without checkpoints (it restarts from layer 1 in every requeued job), its
+    /// largest layer with them. Meaningful on the group root (which holds the clock).
     std::string walltime_reason(int layer, double flops) const {
         std::string reason = "the wall-time budget (layer " + std::to_string(layer) +
                              " would need about " + format_duration(clock_.predict(flops)) + ")";
         const std::vector<double>& layers = plans_.layer_flops[run_];
-        const double run_flops = std::accumulate(layers.begin(), layers.end(), 0.0);
+        const double piece = checkpoints_.writes()
+                                 ? *std::max_element(layers.begin(), layers.end())
+                                 : std::accumulate(layers.begin(), layers.end(), 0.0);
         const std::string warning = never_finishes_warning(
-            scan_.base().run, clock_, run_flops, "run " + label(run_));
-        return warning.empty() ? reason : reason + "; " + warning;
+            scan_.base().run, clock_, piece, "run " + label(run_), checkpoints_.writes());
+        if (warning.empty()) return reason;
+        if (checkpoints_.writes()) return reason + "; " + warning;
+        return reason + "; " + warning + ", or set run.checkpoint = \"layer\": the run then "
+               "continues at its next layer in the next job";
     }
 
     void finished(int layer, const LayerResult& result, const LayerReport& report,
                   const PhaseTimes& times) override {
+        // The checkpoint after the last layer is needed only when the final predictor follows.
+        const config::Config& cfg = scan_.runs[run_];
+        const bool last = layer == cfg.model.depth;
+        if (checkpoints_.writes() &&
+            (!last || cfg.model.final_predictor != config::FinalPredictor::none))
+            save_checkpoint(layer, result);
         if (!root()) return;
         const double seconds = layer_watch_.seconds();
         const auto& flops = plans_.layer_flops[run_];
@@ -255,6 +267,21 @@ public:
 
 private:
     bool root() const { return groups_.comm.is_root(); }
+
+    /// Collective over the group: the layer's records reach the disk, then its checkpoint.
+    void save_checkpoint(int layer, const LayerResult& result) {
+        Stopwatch watch;
+        if (root()) io::sync_file(results_.file().path());
+        const std::uint64_t bytes = checkpoints_.save(run_, layer, result, data_, groups_.comm);
+        if (!root()) return;
+        const double seconds = watch.seconds();
+        progress_.write(event("checkpoint", run_).add("layer", layer).add("seconds", seconds)
+                            .add("bytes", static_cast<std::int64_t>(bytes)));
+        if (layer == resumed_from_ + 1)  // once per run and invocation: where and how long
+            say("checkpoint after layer " + std::to_string(layer) + ": " +
+                checkpoints_.path(run_) + " (" + system_memory::format_bytes(bytes) + ", " +
+                format_duration(seconds) + "; rewritten after every layer)");
+    }
     std::string label(std::int64_t run) const {
         const std::string params = run_label(scan_, static_cast<std::size_t>(run));
         return std::to_string(scan_.scan_index[run]) + (params.empty() ? "" : " (" + params + ")");
@@ -282,16 +309,32 @@ private:
     io::RunStatus execute(std::int64_t run) {
         run_ = run;
         Stopwatch watch;
-        if (!proceed(1)) return io::RunStatus::pending;
         const config::Config& cfg = scan_.runs[run];
+        resumed_from_ = checkpoints_.finished_layer(run);
+        // After a checkpoint of the last layer only the final predictor is left (no layer).
+        if (resumed_from_ < cfg.model.depth && !proceed(resumed_from_ + 1))
+            return io::RunStatus::pending;
         try {
             const data::Data& data = data_for(cfg);
             if (root()) {
                 say("run " + label(run) + " of " + std::to_string(scan_.total_runs));
-                if (groups_.index == 0) log::info() << layer_table_header();
                 progress_.write(event("run_start", run));
             }
-            if (!run_layers(cfg, data, grid_, results_, run, *this)) return io::RunStatus::pending;
+            LayerStart start;
+            if (resumed_from_ > 0) {
+                start = checkpoints_.load(run, data, groups_.comm);
+                if (root()) {
+                    const std::string done = resumed_from_ == 1
+                                                 ? "layer 1 is"
+                                                 : "layers 1-" + std::to_string(resumed_from_) + " are";
+                    say("resuming at layer " + std::to_string(start.layer) + ": " + done +
+                        " in the results file, the features they made in " + checkpoints_.path(run));
+                    progress_.write(event("resume", run).add("layer", start.layer));
+                }
+            }
+            if (root() && groups_.index == 0) log::info() << layer_table_header();
+            if (!run_layers(cfg, data, grid_, results_, run, *this, std::move(start)))
+                return io::RunStatus::pending;
         } catch (const Error& e) {
             if (!e.is_collective() || e.exit_code() != ExitCode::numerical) {
                 if (groups_.count == 1) throw;
@@ -307,8 +350,10 @@ private:
     io::RunStatus end_run(std::int64_t run, io::RunStatus status, double seconds,
                           const std::string& error) {
         if (!root()) return status;
-        sync_to_disk(results_.file().path());
+        io::sync_file(results_.file().path());
         results_.set_status(run, status, io::Transfer::independent);
+        io::sync_file(results_.file().path());
+        checkpoints_.remove(run);  // only now: the status says the run needs no checkpoint
         const bool done = status == io::RunStatus::done;
         JsonLine line = event("run", run);
         line.add("status", done ? "done" : "failed").add("seconds", seconds);
@@ -323,12 +368,14 @@ private:
     const RunPlans& plans_;
     const Groups& groups_;
     const io::ResultsFile& results_;
+    const RunCheckpoints& checkpoints_;
     RunDispatcher& dispatcher_;
     const ProgressFile& progress_;
     const Stopwatch& since_start_;
     dist::BlacsGrid grid_;
     LayerClock clock_;
     std::int64_t run_ = 0;
+    int resumed_from_ = 0;  ///< the run's layer in its checkpoint when it started; 0: none
     Stopwatch layer_watch_;
     std::string data_key_;
     data::Data data_;
@@ -347,18 +394,20 @@ std::string run_list(const std::vector<std::int64_t>& runs) {
 
 void plan_scan(const Scan& scan, const mpi::Comm& world) {
     const Groups groups = make_groups(scan.base(), world);
-    describe_plan(scan, groups, world);
+    describe_plan(scan, groups, world, writes_checkpoints(scan.base().run, world));
 }
 
 ScanOutcome run_scan(const Scan& scan, const mpi::Comm& world, const ScanOptions& options) {
     const Stopwatch local_clock;
     const Stopwatch& since_start = options.since_start ? *options.since_start : local_clock;
     const Groups groups = make_groups(scan.base(), world);
-    const RunPlans plans = describe_plan(scan, groups, world);
+    const bool write_checkpoints = writes_checkpoints(scan.base().run, world);
+    const RunPlans plans = describe_plan(scan, groups, world, write_checkpoints);
     const std::string& path = scan.base().output.path;
 
     ScanFile file = open_scan_file(world, scan, scan_layout(scan, plans), groups.describe(),
                                    options.restart);
+    const RunCheckpoints checkpoints(scan, file, plans.shapes, world, write_checkpoints);
     std::vector<io::RunStatus>& statuses = file.statuses;
     std::vector<std::int64_t> pending;
     for (std::size_t i = 0; i < statuses.size(); ++i)
@@ -377,7 +426,8 @@ ScanOutcome run_scan(const Scan& scan, const mpi::Comm& world, const ScanOptions
     }
 
     RunDispatcher dispatcher(world, largest_first(pending, plans.flops), groups.size);
-    GroupRunner runner(scan, plans, groups, file.results, dispatcher, progress, since_start);
+    GroupRunner runner(scan, plans, groups, file.results, checkpoints, dispatcher, progress,
+                       since_start);
     runner.run_all();
 
     // Every rank learns how every run ended, then the file is flushed and, if nothing is left

@@ -207,6 +207,14 @@ std::vector<KeySpec> build_schema() {
             "wall-time budget of the job; 0: none (stop early with exit 75 before it ends)"),
         entry<&C::run, &R::walltime_margin>("run.walltime_margin", at_least(0),
             "time kept in reserve before run.walltime to write results and state"),
+        entry<&C::run, &R::checkpoint>("run.checkpoint", any,
+            "layer: write each run's state after every layer, so that a re-run resumes at the next "
+            "layer; none: runs restart from layer 1; auto: layer under a wall-time budget "
+            "(run.walltime) or in a Slurm job, else none"),
+        entry<&C::run, &R::checkpoint_dir>("run.checkpoint_dir", any,
+            "directory of the layer checkpoints; \"\": the directory of output.path"),
+        entry<&C::run, &R::keep_checkpoint>("run.keep_checkpoint", any,
+            "keep a run's last layer checkpoint when the run is done (false: removed)"),
     };
 }
 

@@ -208,6 +208,32 @@ void define_dataset(const File& file, const DatasetSpec& spec) {
     if (!spec.formula.empty()) set_attribute(file, path, "formula", spec.formula);
 }
 
+void define_array(const File& file, const std::string& path, const std::vector<std::uint64_t>& shape,
+                  const std::string& description) {
+    const std::string where = file.where(path);
+    PropertyListHandle dcpl(DRFM_H5(H5Pcreate(H5P_DATASET_CREATE), where));
+    DRFM_H5(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), where);
+    DRFM_H5(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), where);
+    DRFM_H5(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), where);
+    const std::vector<hsize_t> dims(shape.begin(), shape.end());
+    SpaceHandle space(DRFM_H5(
+        H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), where));
+    DatasetHandle dset(DRFM_H5(H5Dcreate2(file.id(), path.c_str(), H5T_IEEE_F64LE, space.get(),
+                                          H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+                               where));
+    dset.close(where);
+    set_attribute(file, path, "description", description);
+}
+
+std::uint64_t dataset_offset(const File& file, const std::string& path) {
+    auto dset = open_dataset(file, path);
+    const haddr_t offset = H5Dget_offset(dset.get());
+    DRFM_CHECK(offset != HADDR_UNDEF, Hdf5Error, file.where(path),
+               ": has no storage offset (not contiguous, or not allocated)");
+    dset.close(file.where(path));
+    return static_cast<std::uint64_t>(offset);
+}
+
 template <class T>
 void write_slab(const File& file, const std::string& path, const Slab& slab, const T* data,
                 std::size_t size, Transfer transfer) {
@@ -225,17 +251,26 @@ void write_slab(const File& file, const std::string& path, const Slab& slab, con
 }
 
 template <class T>
-std::vector<T> read_slab(const File& file, const std::string& path, const Slab& slab,
-                         Transfer transfer) {
+void read_slab(const File& file, const std::string& path, const Slab& slab, T* out,
+               std::size_t size, Transfer transfer) {
     const std::string where = file.where(path);
+    DRFM_CHECK(size == slab.size(), Error, where, ": room for ", size, " values for a slab of ",
+               slab.size());
     auto dset = open_dataset(file, path);
     auto [file_space, mem_space] = select(dset.get(), slab, where);
     auto dxpl = transfer_properties(transfer);
-    std::vector<T> out(static_cast<std::size_t>(std::max<std::uint64_t>(slab.size(), 1)));
+    T dummy{};  // HDF5 rejects a null buffer even for an empty selection
     DRFM_H5(H5Dread(dset.get(), native_type<T>(), mem_space.get(), file_space.get(), dxpl.get(),
-                    out.data()),
+                    out ? out : &dummy),
             where);
-    out.resize(static_cast<std::size_t>(slab.size()));
+    dset.close(where);
+}
+
+template <class T>
+std::vector<T> read_slab(const File& file, const std::string& path, const Slab& slab,
+                         Transfer transfer) {
+    std::vector<T> out(static_cast<std::size_t>(slab.size()));
+    read_slab(file, path, slab, out.data(), out.size(), transfer);
     return out;
 }
 
@@ -249,6 +284,8 @@ template std::vector<std::int32_t> read_slab<std::int32_t>(const File&, const st
                                                            const Slab&, Transfer);
 template std::vector<std::int64_t> read_slab<std::int64_t>(const File&, const std::string&,
                                                            const Slab&, Transfer);
+template void read_slab<double>(const File&, const std::string&, const Slab&, double*,
+                                std::size_t, Transfer);
 
 std::vector<std::uint64_t> dataset_shape(const File& file, const std::string& path) {
     auto dset = open_dataset(file, path);

@@ -36,16 +36,18 @@ private:
 bool fits_walltime(const config::RunConfig& run, const LayerClock& clock, double flops,
                    double elapsed);
 
-/// Whether a whole run of `run_flops` fits in one job's budget (run.walltime − margin) at the
-/// measured rate, without the safety factor. An interrupted run restarts from its first layer, so
-/// a run that does not fit is stopped in every job and never finishes. True without a budget or
-/// before any measurement.
-bool fits_one_job(const config::RunConfig& run, const LayerClock& clock, double run_flops);
+/// Whether work of `flops` (a whole run, or with layer checkpoints its largest layer: what one
+/// job must finish for the run to advance) fits in one job's budget (run.walltime − margin) at
+/// the measured rate, without the safety factor. True without a budget or before any
+/// measurement.
+bool fits_one_job(const config::RunConfig& run, const LayerClock& clock, double flops);
 
 /// Empty when fits_one_job; otherwise a warning, for the stop message, that `what` (a run) can
-/// never finish and what to change.
+/// never finish and what to change. `checkpointed`: `flops` is one layer's (layer checkpoints
+/// are written), else the whole run's (it restarts from its first layer in every job).
 std::string never_finishes_warning(const config::RunConfig& run, const LayerClock& clock,
-                                   double run_flops, const std::string& what);
+                                   double flops, const std::string& what,
+                                   bool checkpointed = false);
 
 /// One JSON object, built field by field, written on one line.
 class JsonLine {

@@ -3,6 +3,7 @@
 /// One Deep RFM run on one process grid: the layer loop (layer → analysis → records in the
 /// results file), and the checks made before any run (problem shape, memory). The scan around it
 /// (runs, rank groups, resume, stop requests) is app/scan_run.hpp.
+#include "drfm/app/checkpoint.hpp"
 #include "drfm/app/deep_rfm.hpp"
 #include "drfm/app/layer_report.hpp"
 #include "drfm/app/plan.hpp"
@@ -43,11 +44,13 @@ public:
     virtual void finished_final(const PredictorScores& scores, double seconds) = 0;
 };
 
-/// Runs layers 1..cfg.model.depth of one run on `data` (not modified) and writes each layer's
+/// Runs layers start.layer..cfg.model.depth of one run on `data` (not modified; from layer 1 on
+/// its features, else on start.x and start.x_test, a checkpoint's) and writes each layer's
 /// records at position `run` of `results` from the grid's root (Transfer::independent), asking
 /// `observer` before each layer. Collective over grid.comm(). Returns false when the observer
 /// stopped the run (its earlier layers are written; its status is left to the caller).
 bool run_layers(const config::Config& cfg, const data::Data& data, const dist::BlacsGrid& grid,
-                const io::ResultsFile& results, std::int64_t run, LayerObserver& observer);
+                const io::ResultsFile& results, std::int64_t run, LayerObserver& observer,
+                LayerStart start = {});
 
 }  // namespace drfm::app

@@ -37,6 +37,10 @@ struct ScanFile {
     io::ResultsFile results;
     std::vector<io::RunStatus> statuses;  ///< of every run, as found (all pending when created)
     bool created = false;                 ///< a new file (not a resumed one)
+    /// The root attribute `instance`: random hex digits drawn when the file was created, so that
+    /// a layer checkpoint (app/checkpoint.hpp) names the very file whose records it continues.
+    /// "" in files of versions before it.
+    std::string instance;
 };
 
 /// Collective over comm. Re-opens `scan.base().output.path` when it holds the same configuration
@@ -46,7 +50,7 @@ struct ScanFile {
 ///   same hash                       → resume; with output.overwrite and a complete file: replace
 ///   other hash or unreadable file   → replace with output.overwrite, else refuse
 /// A new file gets the layout, the root attributes (config = scan.resolved_toml, config_hash,
-/// grid) and /runs/<parameter> values; string-valued parameters carry a `labels` attribute
+/// instance, grid) and /runs/<parameter> values; string-valued parameters carry a `labels` attribute
 /// (newline-separated, index i = line i).
 ScanFile open_scan_file(const mpi::Comm& comm, const Scan& scan, const io::ResultsLayout& layout,
                         const std::string& grid, bool restart);

@@ -18,6 +18,8 @@ enum class AgopKind { full, diag };
 enum class FeatureMap { relu, cosine };
 enum class FinalPredictor { none, krr };
 enum class AnalysisMode { deep_rfm, features };
+/// run.checkpoint: `automatic` is "auto" (layer checkpoints under a wall-time budget or Slurm).
+enum class CheckpointMode { automatic, layer, none };
 
 struct DataConfig {
     DataSource source = DataSource::idx;
@@ -80,6 +82,9 @@ struct AnalysisConfig {
 struct RunConfig {
     std::chrono::seconds walltime{0};          ///< wall-time budget of the job; 0: none
     std::chrono::seconds walltime_margin{120}; ///< kept in reserve to write results and state
+    CheckpointMode checkpoint = CheckpointMode::automatic;  ///< layer checkpoints (app/checkpoint.hpp)
+    std::string checkpoint_dir;                ///< "": the directory of output.path
+    bool keep_checkpoint = false;              ///< keep a run's last checkpoint when it is done
 };
 
 struct Config {

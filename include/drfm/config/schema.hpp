@@ -113,6 +113,9 @@ template <> struct EnumNames<FinalPredictor> {
 template <> struct EnumNames<AnalysisMode> {
     static constexpr std::array<std::string_view, 2> names{"deep_rfm", "features"};
 };
+template <> struct EnumNames<CheckpointMode> {
+    static constexpr std::array<std::string_view, 3> names{"auto", "layer", "none"};
+};
 
 /// The TOML spelling of an enum value, e.g. to_string(KernelKind::gen_laplace) == "gen_laplace".
 template <class E>

@@ -61,6 +61,16 @@ void define_dimension(const File& file, const std::string& group, const std::str
 /// Layout: contiguous (see docs/results.md).
 void define_dataset(const File& file, const DatasetSpec& spec);
 
+/// Collective. An f64 dataset of `shape` (slowest first) without dimension scales or fill value,
+/// with attribute `description`: for bulk state whose every element is written next (layer
+/// checkpoints), which a fill would write twice.
+void define_array(const File& file, const std::string& path, const std::vector<std::uint64_t>& shape,
+                  const std::string& description);
+
+/// Not collective. Byte offset in the file of the contiguous, allocated dataset `path`: where a
+/// plain pwrite(2) may put its elements (row-major, little-endian float64 for define_array's).
+std::uint64_t dataset_offset(const File& file, const std::string& path);
+
 /// Writes `size` values (row-major over `slab.count`) into dataset `path`.
 /// @pre size == slab.size(); `data` may be null when the slab is empty.
 template <class T>
@@ -78,6 +88,10 @@ void write_slab(const File& file, const std::string& path, const Slab& slab,
 template <class T>
 std::vector<T> read_slab(const File& file, const std::string& path, const Slab& slab,
                          Transfer transfer = Transfer::collective);
+/// As above, into `out` (`size` == slab.size() values); `out` may be null when the slab is empty.
+template <class T>
+void read_slab(const File& file, const std::string& path, const Slab& slab, T* out,
+               std::size_t size, Transfer transfer = Transfer::collective);
 
 /// Shape of dataset `path`, slowest dimension first. Not collective: any subset of the ranks may
 /// ask (metadata reads are independent, file.cpp).

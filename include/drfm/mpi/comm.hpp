@@ -25,6 +25,7 @@ MPI_Datatype datatype();
 template <> inline MPI_Datatype datatype<double>() { return MPI_DOUBLE; }
 template <> inline MPI_Datatype datatype<int>() { return MPI_INT; }
 template <> inline MPI_Datatype datatype<std::int64_t>() { return MPI_INT64_T; }
+template <> inline MPI_Datatype datatype<std::uint64_t>() { return MPI_UINT64_T; }
 template <> inline MPI_Datatype datatype<char>() { return MPI_CHAR; }
 template <> inline MPI_Datatype datatype<unsigned char>() { return MPI_UNSIGNED_CHAR; }
 
