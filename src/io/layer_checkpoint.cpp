@@ -107,8 +107,10 @@ std::array<std::uint64_t, 2> create_layout(const std::string& path, const Checkp
     set_attribute(file, "/", "config_hash", info.owner.config_hash);
     set_attribute(file, "/", "config", info.owner.config);
     set_attribute(file, "/", "checksum", hex(info.checksum));
-    const std::array<std::uint64_t, 2> offsets{dataset_offset(file, "/train"),
-                                               dataset_offset(file, "/test")};
+    // An empty split (no test set) has no storage, and nothing is written there.
+    const std::array<std::uint64_t, 2> offsets{
+        info.n > 0 ? dataset_offset(file, "/train") : 0,
+        info.n_test > 0 ? dataset_offset(file, "/test") : 0};
     file.close();
     return offsets;
 }
