@@ -9,7 +9,11 @@ the toolchain notes, section 6: config, state and logs under --work, free ports)
            drfm_hpc stops at a layer boundary with exit 75, the script requeues the job, and the
            second attempt resumes and completes the scan;
   array    jobs/drfm_array.sh as a 3-task array with sbatch --wait: each task writes its slice,
-           together every run exactly once.
+           together every run exactly once;
+  long     jobs/drfm_scan.sh on one 6-layer run (--long-input) whose wall-time budget allows 2 or 3
+           layers a job: every job stops at a layer boundary (exit 75) and requeues itself, the
+           next one continues at the layer after its layer checkpoint, and after the requeues the
+           file equals a direct uninterrupted run in every dataset but /timings, bit for bit.
 Each result is compared with a direct mpiexec run of the same input (<= 1e-12). Stops the daemons
 it started. Exits 77 (ctest SKIP) with the reason when Slurm is not installed or not usable here.
 """
@@ -24,6 +28,7 @@ import time
 
 import h5py
 
+from checkpoint_program import compare
 from result_checks import check, finish, relative_difference, statuses
 
 SKIP = 77
@@ -177,12 +182,45 @@ def max_difference(path, reference, runs=None):
     return worst
 
 
+def long_run(slurm, env, args, work):
+    """A run longer than one job: layers of about 1 s (4000 samples on 2 ranks), a budget of
+    4 s - 1 s margin from each job's start, 6 layers and the final predictor. The job's time
+    limit (4 min) is below the 5 min from which drfm_run passes the remaining time as --walltime,
+    so run.walltime is the budget."""
+    size = ["data.n_train=4000"]
+    direct = os.path.join(work, "long_direct.h5")
+    r = run([args.mpiexec, "-n", "2", "--oversubscribe", args.drfm, args.long_input,
+             f"output.path={direct}", "run.checkpoint=none", *size])
+    check(r.returncode == 0, f"long, direct run: exit code {r.returncode}: {r.stdout[-2000:]}")
+    path = os.path.join(work, "long.h5")
+    r = slurm.sbatch(["--parsable", "-n", "2", "-t", "4", "-o", "long.out",
+                      os.path.join(args.jobs, "drfm_scan.sh"),
+                      args.long_input, f"output.path={path}", *size, "run.walltime=4",
+                      "run.walltime_margin=1"], env)
+    check(r.returncode == 0, f"long: sbatch exit code {r.returncode} ({r.stderr.strip()})")
+    job = r.stdout.strip().split(";")[0]
+    states, seen = slurm.wait(job, timeout=300)
+    state = states[0] if states else ("?", 0, -1)
+    log = open(os.path.join(work, "long.out")).read()
+    resumes = re.findall(r"resuming at layer (\d+)", log)
+    print(f"long: job {job} states {seen}; resumed at layers {resumes}", flush=True)
+    check(state[0] == "COMPLETED" and state[1] >= 1,
+          f"long: job {job} ended {state[0]} after {state[1]} requeues (expected COMPLETED after "
+          f">= 1); log:\n{log[-3000:]}")
+    check(len(resumes) == state[1] and resumes == sorted(resumes, key=int),
+          f"long: {state[1]} requeues but resumed at layers {resumes}")
+    if os.path.exists(path):
+        compare(path, direct, f"long: after {state[1]} requeues")
+    check(not os.path.exists(path + ".run0.ckpt.h5"), "long: the checkpoint is left after the run")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--drfm", required=True)
     parser.add_argument("--mpiexec", required=True)
     parser.add_argument("--jobs", required=True, help="the jobs/ folder")
     parser.add_argument("--input", required=True)
+    parser.add_argument("--long-input", required=True, help="one run of several layers")
     parser.add_argument("--work", required=True)
     args = parser.parse_args()
 
@@ -273,6 +311,7 @@ def main():
             total = len(f["runs/status"])
         check(sorted(seen) == list(range(total)), f"array: scan indices {sorted(seen)}, expected 0..{total - 1}")
         print(f"drfm_array.sh: 3 tasks, runs {sorted(seen)} each exactly once", flush=True)
+        long_run(slurm, env, args, work)
         print(f"slurm jobs: {time.monotonic() - t0:.1f} s", flush=True)
     except RuntimeError as e:
         check(False, str(e))
