@@ -157,9 +157,10 @@ Options:
   -n, --dry-run       check the input and the command line, read only the dataset headers, print
                       the resolved configuration and the plan (grid, memory, work), exit 0
                       without the heavy computation
-      --restart       start over: replace output.path even when it holds finished runs
-                      (without it, the same command resumes: done runs are kept, interrupted
-                      ones redone; a file of another configuration is refused)
+      --restart       start over: replace output.path even when it holds finished runs, and
+                      remove its layer checkpoints (without it, the same command resumes: done
+                      runs are kept, interrupted ones continue at the layer after their last
+                      checkpoint, run.checkpoint; a file of another configuration is refused)
       --walltime=T    wall-time budget, overriding run.walltime: seconds, HH:MM:SS or
                       D-HH:MM:SS; the run stops at a layer boundary (exit 75) before it ends
       --runs=A:B      only runs A..B-1 of the [scan] expansion (0-based; A: to the end), e.g.
@@ -175,20 +176,23 @@ Overrides (AMReX ParmParse style: applied after the file, the last one wins, che
 Exit codes:
   0    success (also --help, --version, --dry-run)
   1    internal error (a bug: please report it with the output)
-  2    bad input: command line, input file, dataset, or an existing results file
+  2    bad input: command line, input file, dataset, an existing results file or a layer
+       checkpoint that does not belong to it
   3    numerical failure: factorisation, residual check, non-finite values
   4    resource: the memory plan exceeds what the node has
-  5    I/O failure while writing the results
+  5    I/O failure while writing the results or a layer checkpoint (e.g. a full disk)
   6    MPI or BLACS failure
   75   stopped early by SIGTERM/SIGUSR1 or the wall-time budget, at a layer boundary;
-       every finished run is saved: run the same command again to resume
+       every finished run (and layer, with checkpoints) is saved: run the same command
+       again to resume
 
 Examples:
   drfm_hpc --dry-run input/quickstart.toml
   mpirun -n 16 drfm_hpc input/paper_mnist_style.toml model.depth=10 output.path=results/d10.h5
 
 Documentation (in the source tree): docs/input.md lists every input key with its type, default,
-range and meaning; docs/scans.md the [scan] section, resume and the Slurm job scripts in jobs/;
+range and meaning; docs/scans.md the [scan] section, resume, layer checkpoints for runs longer
+than one job and the Slurm job scripts in jobs/;
 input/*.toml are ready-to-run examples.
 )";
 }
