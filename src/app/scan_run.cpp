@@ -324,11 +324,12 @@ private:
             if (resumed_from_ > 0) {
                 start = checkpoints_.load(run, data, groups_.comm);
                 if (root()) {
-                    const std::string done = resumed_from_ == 1
-                                                 ? "layer 1 is"
-                                                 : "layers 1-" + std::to_string(resumed_from_) + " are";
+                    const std::string done =
+                        resumed_from_ == 1 ? "layer 1 is in the results file and its"
+                                           : "layers 1-" + std::to_string(resumed_from_) +
+                                                 " are in the results file and their";
                     say("resuming at layer " + std::to_string(start.layer) + ": " + done +
-                        " in the results file, the features they made in " + checkpoints_.path(run));
+                        " output features in " + checkpoints_.path(run));
                     progress_.write(event("resume", run).add("layer", start.layer));
                 }
             }

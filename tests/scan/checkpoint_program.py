@@ -7,7 +7,9 @@ drfm_hpc on checkpoint_run.toml (one run, 6 layers and the final predictor) unde
            and its file equals an uninterrupted run in every dataset but /timings, bit for bit;
            the checkpoint is gone. Then SIGKILL of a rank at three random moments inside layers,
            each attempt continuing from the last checkpoint: again bit for bit. Then stopped on 2
-           ranks and resumed on 1 and on 3 (another grid): to rounding.
+           ranks and resumed on 1 and on 3 (another grid): to rounding. Then a scan in rank
+           groups of 1 (tests/scan/scan_small.toml) stopped while the groups are inside runs:
+           each run under way resumes from its own checkpoint, bit for bit.
   refuse   a truncated checkpoint, and one of another configuration, are refused (exit 2) naming
            the file (and the key that differs), the results file unchanged byte for byte; with
            the checkpoint deleted the run is redone from layer 1 and equals the uninterrupted
@@ -205,6 +207,42 @@ def test_resume(runner):
         check(rc == 0 and f"resuming at layer {k + 1}" in log,
               f"ranks {np_}: resume exit code {rc}, no 'resuming at layer {k + 1}'")
         compare(path, ref, f"stopped after layer {k} on 2 ranks, resumed on {np_}", exact=False)
+    test_groups(runner)
+
+
+def test_groups(runner):
+    """A scan of 6 runs in two groups of 1 rank, each checkpointing its own run."""
+    scan = os.path.join(os.path.dirname(os.path.abspath(runner.args.input)), "scan_small.toml")
+
+    def command(output, *extra):
+        line = runner.command(output, ["parallel.ranks_per_run=1", *extra])
+        line[line.index(runner.args.input)] = scan
+        return line
+
+    def quiet(line):
+        return subprocess.run(line, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT).returncode
+
+    ref, path = runner.path("groups_reference.h5"), runner.path("groups.h5")
+    fresh(ref)
+    fresh(path)
+    check(quiet(command(ref, "run.checkpoint=none")) == 0, "groups: the uninterrupted scan failed")
+    launcher = subprocess.Popen(command(path, "run.checkpoint=layer"), stdout=subprocess.DEVNULL,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+    # 2 layers done: usually one in each group's first run (of 3 layers), so both stop with a
+    # checkpoint; at least one must.
+    deadline = time.monotonic() + 60
+    while event_count(path, "layer") < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(launcher.pid, signal.SIGUSR1)
+    rc = launcher.wait(timeout=120)
+    left = sorted(f for f in os.listdir(runner.args.work) if f.startswith("groups.h5.run"))
+    print(f"groups: stopped with exit code {rc}, checkpoints {left}", flush=True)
+    check(rc == 75 and left, f"groups: exit code {rc}, checkpoints {left}")
+    rc = quiet(command(path))
+    resumed = [e for e in progress_events(path) if e["event"] == "resume"]
+    check(rc == 0 and len(resumed) == len(left),
+          f"groups: resume exit code {rc}, {len(resumed)} runs resumed from {len(left)} checkpoints")
+    compare(path, ref, "groups of 1 rank, stopped and resumed")
 
 
 def test_refuse(runner):
