@@ -91,11 +91,14 @@ std::string describe_checkpoints(const config::Config& cfg, const ProblemShape& 
     double available = world.is_root() ? free_bytes(dir) : 0.0;
     world.bcast(&available, 1, 0);
     const double need = 2.0 * largest_bytes * groups;
-    out += "after each layer, " + checkpoint_path(cfg, 0) + " (one per run; layer 1: " +
-           system_memory::format_bytes(checkpoint_bytes(cfg, largest, 1));
-    if (last > 1)
-        out += ", later layers: " + system_memory::format_bytes(checkpoint_bytes(cfg, largest, last));
-    out += ", largest run); disk: up to " + system_memory::format_bytes(need) + " at once (" +
+    const double first = checkpoint_bytes(cfg, largest, 1), later = checkpoint_bytes(cfg, largest, last);
+    out += "after each layer, " + checkpoint_path(cfg, 0) + " (one per run; ";
+    if (first == later)
+        out += system_memory::format_bytes(first) + " each";
+    else
+        out += "layer 1: " + system_memory::format_bytes(first) + ", later layers: " +
+               system_memory::format_bytes(later);
+    out += " for the largest run); disk: up to " + system_memory::format_bytes(need) + " at once (" +
            std::to_string(2 * groups) + " files: the previous one stays until the new one is whole)";
     if (available >= 0.0) {
         out += ", " + system_memory::format_bytes(available) + " free in " + dir.string();
