@@ -240,13 +240,19 @@ def test_stop(runner):
 
     # The wall-time budget: a window of about 1.6 runs after the 1 s margin (from the reference's
     # run times, so a loaded machine still finishes a run per attempt) stops the scan at a layer
-    # boundary.
+    # boundary. Where the machine has become faster since the reference (seen in a clean-clone CI
+    # run begun while another build was compiling: the reference took 4.9 s, the budgeted scan
+    # then ended whole in 2.0 s), the window is halved and the scan started over, twice at most.
     path = runner.path("walltime.h5")
     run_seconds = max(e["seconds"] for e in progress_events(ref) if e["event"] == "run")
     window = max(1, math.ceil(1.6 * run_seconds))
-    budget = [f"--walltime={window + 1}", "run.walltime_margin=1"]
-    rc, seconds = runner.run(path, ["--restart"] + budget, "stop.log")
-    print(f"wall-time budget: exit code {rc} after {seconds:.2f} s", flush=True)
+    for attempt in range(3):
+        budget = [f"--walltime={window + 1}", "run.walltime_margin=1"]
+        rc, seconds = runner.run(path, ["--restart"] + budget, "stop.log")
+        print(f"wall-time budget of {window} s: exit code {rc} after {seconds:.2f} s", flush=True)
+        if rc != 0 or window == 1:
+            break
+        window = max(1, window // 2)
     check(rc == 75, f"wall-time budget: exit code {rc}, expected 75")
     stops = [e for e in progress_events(path) if e["event"] == "stop"]
     check(stops and "wall-time" in stops[-1]["reason"], f"wall-time budget: stop events {stops}")
