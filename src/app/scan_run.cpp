@@ -1,6 +1,6 @@
 #include "drfm/app/scan_run.hpp"
 
-#include "drfm/app/checkpoint.hpp"
+#include "drfm/app/run_checkpoints.hpp"
 #include "drfm/app/progress.hpp"
 #include "drfm/app/run.hpp"
 #include "drfm/app/scan_file.hpp"

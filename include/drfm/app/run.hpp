@@ -3,7 +3,7 @@
 /// One Deep RFM run on one process grid: the layer loop (layer → analysis → records in the
 /// results file), and the checks made before any run (problem shape, memory). The scan around it
 /// (runs, rank groups, resume, stop requests) is app/scan_run.hpp.
-#include "drfm/app/checkpoint.hpp"
+#include "drfm/app/run_checkpoints.hpp"
 #include "drfm/app/deep_rfm.hpp"
 #include "drfm/app/layer_report.hpp"
 #include "drfm/app/plan.hpp"

@@ -38,7 +38,7 @@ struct ScanFile {
     std::vector<io::RunStatus> statuses;  ///< of every run, as found (all pending when created)
     bool created = false;                 ///< a new file (not a resumed one)
     /// The root attribute `instance`: random hex digits drawn when the file was created, so that
-    /// a layer checkpoint (app/checkpoint.hpp) names the very file whose records it continues.
+    /// a layer checkpoint (app/run_checkpoints.hpp) names the very file whose records it continues.
     /// "" in files of versions before it.
     std::string instance;
 };

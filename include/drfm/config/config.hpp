@@ -82,7 +82,7 @@ struct AnalysisConfig {
 struct RunConfig {
     std::chrono::seconds walltime{0};          ///< wall-time budget of the job; 0: none
     std::chrono::seconds walltime_margin{120}; ///< kept in reserve to write results and state
-    CheckpointMode checkpoint = CheckpointMode::automatic;  ///< layer checkpoints (app/checkpoint.hpp)
+    CheckpointMode checkpoint = CheckpointMode::automatic;  ///< layer checkpoints (app/run_checkpoints.hpp)
     std::string checkpoint_dir;                ///< "": the directory of output.path
     bool keep_checkpoint = false;              ///< keep a run's last checkpoint when it is done
 };

@@ -1,4 +1,4 @@
-#include "drfm/app/checkpoint.hpp"
+#include "drfm/app/run_checkpoints.hpp"
 
 #include "drfm/core/log.hpp"
 #include "drfm/core/system_memory.hpp"
