@@ -93,6 +93,19 @@ std::string table_line(std::size_t width, const std::string& name, const solve::
 
 std::vector<std::string> features_phase_names() { return {"read", "readout", "analysis"}; }
 
+std::string stop_reason(const config::RunConfig& run, const LayerClock& clock, double next_flops,
+                        double total_flops, double elapsed, const char* what,
+                        const mpi::Comm& world) {
+    std::int64_t flags[2] = {stop_signal(), 0};
+    if (world.is_root()) flags[1] = fits_walltime(run, clock, next_flops, elapsed) ? 0 : 1;
+    world.allreduce_max(flags, 2);
+    if (flags[0] == 0 && flags[1] == 0) return "";
+    const std::string warning = never_finishes_warning(run, clock, total_flops, what);
+    return flags[0]         ? signal_name(static_cast<int>(flags[0]))
+           : warning.empty() ? std::string("the wall-time budget")
+                             : "the wall-time budget; " + warning;
+}
+
 Plan make_features_plan(std::int64_t n, int classes, const std::vector<std::int64_t>& widths,
                         int gram_tile, int ranks) {
     Plan plan;
@@ -176,17 +189,10 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
             const double flops =
                 make_features_plan(prepared.n, classes, {snapshots.width(s)}, tiles, world.size())
                     .total_flops();
-            // Stop between snapshots: a signal on any rank, or rank 0's wall-time estimate.
-            std::int64_t flags[2] = {stop_signal(), 0};
-            if (root) flags[1] = fits_walltime(cfg.run, clock, flops, since_start.seconds()) ? 0 : 1;
-            world.allreduce_max(flags, 2);
-            if (flags[0] != 0 || flags[1] != 0) {
-                const std::string warning = never_finishes_warning(
-                    cfg.run, clock, prepared.plan.total_flops(), "the analysis of all snapshots");
-                const std::string reason =
-                    flags[0]         ? signal_name(static_cast<int>(flags[0]))
-                    : warning.empty() ? std::string("the wall-time budget")
-                                      : "the wall-time budget; " + warning;
+            const std::string reason =
+                stop_reason(cfg.run, clock, flops, prepared.plan.total_flops(),
+                            since_start.seconds(), "the analysis of all snapshots", world);
+            if (!reason.empty()) {
                 if (root) {
                     progress.write(run_event("stop", 0, 0).add("layer", layer)
                                        .add("reason", reason));

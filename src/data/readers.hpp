@@ -50,6 +50,11 @@ std::vector<std::string> hdf5_datasets(const io::FileHandle& h5file, const std::
                                        const std::string& path, const char* key,
                                        const mpi::Comm& comm);
 
+/// The whole 2-D numeric dataset `name` (rows × cols as stored, row-major in the file) as a
+/// column-major matrix on every rank; NaN or Inf is an InputDataError naming the dataset.
+HostMatrix read_hdf5_matrix(const io::FileHandle& h5file, const std::string& file,
+                            const std::string& name, const char* key, const mpi::Comm& comm);
+
 /// The synthetic class mixture (synthetic_source.cpp documents it) with `samples` samples.
 std::unique_ptr<Source> open_synthetic(const config::DataConfig& config, Split split,
                                        std::int64_t samples);

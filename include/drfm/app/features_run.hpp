@@ -13,6 +13,7 @@
 /// (analysis::linear_readout). A stop request (signal, wall-time budget) is honoured between
 /// snapshots like a scan's between layers (exit code 75; the same command redoes the run).
 #include "drfm/app/plan.hpp"
+#include "drfm/app/progress.hpp"
 #include "drfm/app/scan.hpp"
 #include "drfm/app/scan_run.hpp"
 #include "drfm/mpi/comm.hpp"
@@ -24,6 +25,13 @@ namespace drfm::app {
 
 /// The `phase` dimension of /timings in features mode, in order.
 std::vector<std::string> features_phase_names();
+
+/// Whether to stop before the next item of a loop (a snapshot, a checkpoint) of `next_flops`: a
+/// stop signal on any rank, or rank 0's estimate that it would overrun run.walltime. Returns the
+/// reason for the log and the progress file ("" to go on). Collective over world.
+std::string stop_reason(const config::RunConfig& run, const LayerClock& clock, double next_flops,
+                        double total_flops, double elapsed, const char* what,
+                        const mpi::Comm& world);
 
 /// Work and per-rank peak memory of analysing snapshots of widths `widths` on n samples of K
 /// classes over `ranks` ranks (the covariance route of the kernel picture when p < n, the n×n one

@@ -111,7 +111,7 @@ template <> struct EnumNames<FinalPredictor> {
     static constexpr std::array<std::string_view, 2> names{"none", "krr"};
 };
 template <> struct EnumNames<AnalysisMode> {
-    static constexpr std::array<std::string_view, 2> names{"deep_rfm", "features"};
+    static constexpr std::array<std::string_view, 3> names{"deep_rfm", "features", "network"};
 };
 
 /// The TOML spelling of an enum value, e.g. to_string(KernelKind::gen_laplace) == "gen_laplace".
