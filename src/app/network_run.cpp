@@ -26,6 +26,8 @@ namespace {
 enum Phase { forward_phase, agop_phase, analysis_phase, phase_count };
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 constexpr double bytes_per_double = 8.0;
+/// Relative eigenvalue cutoff of AGOP^{1/2} (agop::normalise_and_sqrt).
+constexpr double sqrt_cutoff = 1e-10;
 const std::vector<std::string> network_reprs{"base", "right", "left", "agop"};
 
 struct Prepared {
@@ -102,7 +104,7 @@ NetworkLayer network_layer(const agop::MlpWeights& weights, const agop::ForwardP
         blas::gemm(blas::Op::none, blas::Op::none, 1.0, phi, v, 0.0,
                    blas::MatRef(result.right).block(0, rows, 0, r));
     // AGOP-projected: Φ M^{1/2} with M = AGOP / max entry (the Deep RFM's MX of this layer).
-    const agop::FeatureMatrix m = agop::normalise_and_sqrt(agop);
+    const agop::FeatureMatrix m = agop::normalise_and_sqrt(agop, sqrt_cutoff);
     result.agop_projected = agop::transform(phi, m.sqrt_m);
     result.agop_eigenvalues = m.eigenvalues;
     const HostMatrix nfm = analysis::neural_feature_matrix(w);
@@ -220,6 +222,7 @@ ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOpti
         PredictorScores scores;
         scores.train_predictions = pass.outputs;
         scores.train = score_rows(pass.outputs, train, world);
+        scores.test = {nan, nan};  // no test split
         if (data.test.n > 0)
             scores.test = score_rows(agop::forward(weights, data.test.x).outputs, data.test, world);
         if (root) write_final(results, run, scores, io::Transfer::independent);

@@ -7,10 +7,10 @@
 /// rank, and the weights are replicated: the forward pass is local; the sub-network AGOPs of all
 /// layers come from one backward product per block of rows (agop/mlp_agop.hpp), one Allreduce
 /// each. Per hidden layer l with input Φ = h_{l−1} and W_l = U S Vᵀ (full SVD, S zero-padded):
-///   base  Φ,   right  Φ V Sᵀ,   left  ReLU(Φ W_lᵀ) = h_l,   agop  Φ AGOP_l^{1/2}
-/// (the last equals Φ V_a S_a up to the orthogonal factor V_aᵀ, which no NC metric or kernel
-/// eigenvalue sees; AGOP_l^{1/2} is that of the max-normalised AGOP, a scale the metrics do not
-/// see either). Each is analysed by analyse_representations with the network's outputs as f;
+///   base  Φ,   right  Φ V Sᵀ,   left  ReLU(Φ W_lᵀ) = h_l,   agop  Φ M_l^{1/2}
+/// with M_l = AGOP_l / its largest entry (the last equals Φ V_a S_a of M_l up to the orthogonal
+/// factor V_aᵀ, which no NC metric or kernel eigenvalue sees; the NC metrics do not see the scale
+/// either; eigenvalues below 1e-10 of the largest count as 0 in the square root). Each is analysed by analyse_representations with the network's outputs as f;
 /// the NFA correlations corr(W_lᵀW_l, AGOP_l) and corr(W_lᵀW_l, AGOP_l^{1/2}) and the network's
 /// train/test loss and accuracy are written too. Results: the features-mode datasets with a
 /// leading `checkpoint` dimension (docs/results.md, "Network mode"); each checkpoint's status is
@@ -34,7 +34,7 @@ std::vector<std::string> network_phase_names();
 /// The four representations of hidden layer `layer` (1-based) as network_run.hpp lists them,
 /// with the layer's NFA correlations and the normalised AGOP's spectrum.
 struct NetworkLayer {
-    HostMatrix right, agop_projected;  ///< my rows of Φ V Sᵀ and Φ AGOP^{1/2}
+    HostMatrix right, agop_projected;  ///< my rows of Φ V Sᵀ and Φ M^{1/2}
     double nfa = 0.0, nfa_sqrt = 0.0;
     std::vector<double> agop_eigenvalues;  ///< of AGOP_l / max entry, descending
 };
