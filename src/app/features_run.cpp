@@ -93,6 +93,19 @@ std::string table_line(std::size_t width, const std::string& name, const solve::
 
 std::vector<std::string> features_phase_names() { return {"read", "readout", "analysis"}; }
 
+RowBlocksRun open_row_blocks_run(const Scan& scan, const mpi::Comm& world,
+                                 const io::ResultsLayout& layout, const ScanOptions& options,
+                                 const Stopwatch& since_start) {
+    // Rows stay in contiguous blocks; the grid serves the n×n kernel picture of a width p ≥ n.
+    dist::BlacsGrid grid = dist::BlacsGrid::near_square(world);
+    const std::string text = std::to_string(grid.shape().rows) + "x" +
+                             std::to_string(grid.shape().cols) +
+                             " column-major (rows in contiguous blocks)";
+    ScanFile file = open_scan_file(world, scan, layout, text, options.restart);
+    ProgressFile progress(progress_path(scan.base().output.path), since_start, 0);
+    return {std::move(grid), std::move(file), std::move(progress)};
+}
+
 std::string stop_reason(const config::RunConfig& run, const LayerClock& clock, double next_flops,
                         double total_flops, double elapsed, const char* what,
                         const mpi::Comm& world) {
@@ -148,15 +161,12 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
     const Prepared prepared = prepare(cfg, world);
     const data::Snapshots& snapshots = prepared.snapshots;
     const std::string& path = cfg.output.path;
-    // Rows stay in contiguous blocks; the grid serves the n×n kernel picture of a width p ≥ n.
-    const dist::BlacsGrid grid = dist::BlacsGrid::near_square(world);
-    const std::string grid_text = std::to_string(grid.shape().rows) + "x" +
-                                  std::to_string(grid.shape().cols) +
-                                  " column-major (rows in contiguous blocks)";
-    ScanFile file =
-        open_scan_file(world, scan, features_layout(cfg, prepared), grid_text, options.restart);
+    RowBlocksRun opened =
+        open_row_blocks_run(scan, world, features_layout(cfg, prepared), options, since_start);
+    const dist::BlacsGrid& grid = opened.grid;
+    ScanFile& file = opened.file;
     const io::ResultsFile& results = file.results;
-    const ProgressFile progress(progress_path(path), since_start, 0);
+    const ProgressFile& progress = opened.progress;
     const bool root = world.is_root();
     if (root) {
         if (file.created) progress.truncate();

@@ -82,6 +82,8 @@ agop::MlpWeights to_mlp(std::vector<HostMatrix> weights) {
 
 }  // namespace
 
+void plan_network(const Scan& scan, const mpi::Comm& world) { prepare(scan.base(), world); }
+
 std::vector<std::string> network_phase_names() { return {"forward", "agop", "analysis"}; }
 
 NetworkLayer network_layer(const agop::MlpWeights& weights, const agop::ForwardPass& pass,
@@ -153,35 +155,28 @@ Plan make_network_plan(std::int64_t n, std::int64_t n_test, std::int64_t d, int 
     return plan;
 }
 
-void plan_network(const Scan& scan, const mpi::Comm& world) { prepare(scan.base(), world); }
-
 ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOptions& options) {
-    const Stopwatch local_clock;
-    const Stopwatch& since_start = options.since_start ? *options.since_start : local_clock;
     const config::Config& cfg = scan.base();
-    const Prepared prepared = prepare(cfg, world);
-    const data::Checkpoints& checkpoints = prepared.checkpoints;
     const std::string& path = cfg.output.path;
-    const dist::BlacsGrid grid = dist::BlacsGrid::near_square(world);
-    const std::string grid_text = std::to_string(grid.shape().rows) + "x" +
-                                  std::to_string(grid.shape().cols) +
-                                  " column-major (rows in contiguous blocks)";
-    ScanFile file =
-        open_scan_file(world, scan, network_layout(cfg, prepared), grid_text, options.restart);
-    const io::ResultsFile& results = file.results;
-    const ProgressFile progress(progress_path(path), since_start, 0);
+    const Stopwatch local_clock;  // the program's clock (options.since_start) where there is one
+    const Stopwatch& since_start = options.since_start ? *options.since_start : local_clock;
+    const Prepared prepared = prepare(cfg, world);
+    RowBlocksRun run_files =
+        open_row_blocks_run(scan, world, network_layout(cfg, prepared), options, since_start);
+    const data::Checkpoints& checkpoints = prepared.checkpoints;
+    const io::ResultsFile& results = run_files.file.results;
     const bool root = world.is_root();
     const auto total = static_cast<std::int64_t>(checkpoints.size());
     std::int64_t pending = 0;
-    for (auto status : file.statuses) pending += status == io::RunStatus::done ? 0 : 1;
+    for (auto status : run_files.file.statuses) pending += status == io::RunStatus::done ? 0 : 1;
     if (root) {
-        if (file.created) progress.truncate();
-        progress.write(start_event(total, pending, 1, world.size(), !file.created, path));
-        log::info() << "results: " << path << (file.created ? " (new file)" : " (re-opened)");
+        if (run_files.file.created) run_files.progress.truncate();
+        run_files.progress.write(start_event(total, pending, 1, world.size(), !run_files.file.created, path));
+        log::info() << "results: " << path << (run_files.file.created ? " (new file)" : " (re-opened)");
     }
     if (pending == 0) {
         log::info() << "done: every checkpoint is already in " << path;
-        file.results.close();
+        run_files.file.results.close();
         return ScanOutcome::complete;
     }
     const data::Data data = data::load_data(cfg.data, world);
@@ -194,7 +189,7 @@ ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOpti
     const double flops = prepared.plan.total_flops();
     std::int64_t ended = 0;
     for (std::size_t s = 0; s < checkpoints.size(); ++s) {
-        if (file.statuses[s] == io::RunStatus::done) continue;
+        if (run_files.file.statuses[s] == io::RunStatus::done) continue;
         const std::string& name = checkpoints.names()[s];
         const auto run = static_cast<std::int64_t>(s);
         const std::string reason =
@@ -202,16 +197,16 @@ ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOpti
                         since_start.seconds(), "the analysis of all checkpoints", world);
         if (!reason.empty()) {
             if (root) {
-                progress.write(run_event("stop", run, run).add("checkpoint", name)
+                run_files.progress.write(run_event("stop", run, run).add("checkpoint", name)
                                    .add("reason", reason));
-                progress.write(end_event(false, ended, 0, total));
+                run_files.progress.write(end_event(false, ended, 0, total));
             }
             results.file().flush();
             log::info() << "stopped by " << reason << " before checkpoint " << name
                         << "; run the same command again to resume (exit code 75)";
             return ScanOutcome::stopped;
         }
-        if (root) progress.write(run_event("run_start", run, run).add("checkpoint", name));
+        if (root) run_files.progress.write(run_event("run_start", run, run).add("checkpoint", name));
         const Stopwatch watch;
         const agop::MlpWeights weights = to_mlp(checkpoints.read(s));
         const agop::ForwardPass pass = agop::forward(weights, train.x);
@@ -233,7 +228,7 @@ ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOpti
             const LayerReport report = analyse_representations(
                 {&pass.activations[k], &layer.right, &pass.activations[k + 1],
                  &layer.agop_projected},
-                train, pass.outputs, cfg, grid);
+                train, pass.outputs, cfg, run_files.grid);
             std::array<double, phase_count> seconds{pass.seconds[k], agop_seconds[k],
                                                     analysis_watch.seconds()};
             world.allreduce_max(seconds.data(), phase_count);
@@ -263,13 +258,13 @@ ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOpti
         clock.add(flops, elapsed);
         ++ended;
         if (root)
-            progress.write(run_event("run", run, run).add("status", "done")
+            run_files.progress.write(run_event("run", run, run).add("status", "done")
                                .add("checkpoint", name).add("seconds", elapsed)
                                .add("train_accuracy", scores.train.accuracy));
     }
     results.file().flush();
-    if (root) progress.write(end_event(true, ended, 0, total));
-    file.results.close();
+    if (root) run_files.progress.write(end_event(true, ended, 0, total));
+    run_files.file.results.close();
     log::info() << report_peak_memory(prepared.plan.peak_bytes(), world);
     log::info() << "done in " << format_duration(since_start.seconds()) << ": " << ended
                 << (ended == 1 ? " checkpoint" : " checkpoints") << " analysed; results in "
