@@ -224,7 +224,9 @@ ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOpti
         for (int l = 1; l <= checkpoints.depth(); ++l) {
             const Stopwatch analysis_watch;
             const auto k = static_cast<std::size_t>(l - 1);
-            const NetworkLayer layer = network_layer(weights, pass, agops[k], l);
+            // Replicated inputs: a failure (a zero or non-finite AGOP) is the same on every rank.
+            NetworkLayer layer;
+            mpi::collective(world, [&] { layer = network_layer(weights, pass, agops[k], l); });
             const LayerReport report = analyse_representations(
                 {&pass.activations[k], &layer.right, &pass.activations[k + 1],
                  &layer.agop_projected},
