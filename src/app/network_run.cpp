@@ -94,6 +94,11 @@ NetworkLayer network_layer(const agop::MlpWeights& weights, const agop::ForwardP
     const Eigen::Index in = static_cast<Eigen::Index>(w.extent(1));
     const Eigen::Index rows = static_cast<Eigen::Index>(phi.extent(0));
     NetworkLayer result;
+    double largest = 0.0;
+    for (std::size_t i = 0; i < agop.span(); ++i) largest = std::max(largest, agop.data()[i]);
+    DRFM_CHECK(largest > 0.0, NumericalError, "layer ", layer, ": the AGOP of the sub-network "
+               "layers[", layer, ":] is zero: the network's output does not depend on this "
+               "layer's input (every ReLU of some layer is off, or W_out is zero)");
     // Right: Φ V Sᵀ, column j = s_j (Φ V)_j for j < min(out, in), zero beyond (S zero-padded).
     const Eigen::Map<const Eigen::MatrixXd> w_map(w.data(), out, in);
     const Eigen::BDCSVD<Eigen::MatrixXd> svd(w_map, Eigen::ComputeFullV);
@@ -226,7 +231,16 @@ ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOpti
             const auto k = static_cast<std::size_t>(l - 1);
             // Replicated inputs: a failure (a zero or non-finite AGOP) is the same on every rank.
             NetworkLayer layer;
-            mpi::collective(world, [&] { layer = network_layer(weights, pass, agops[k], l); });
+            try {
+                mpi::collective(world, [&] { layer = network_layer(weights, pass, agops[k], l); });
+            } catch (const Error& e) {  // collective: every rank is here
+                if (e.exit_code() != ExitCode::numerical) throw;
+                if (root) results.set_status(run, io::RunStatus::failed, io::Transfer::independent);
+                results.file().flush();
+                throw collective(NumericalError(
+                    "checkpoint '" + name + "' of " + checkpoints.file() + ", " + e.what(),
+                    __FILE__, __LINE__));
+            }
             const LayerReport report = analyse_representations(
                 {&pass.activations[k], &layer.right, &pass.activations[k + 1],
                  &layer.agop_projected},

@@ -10,6 +10,7 @@ docs/input.md ("Network checkpoints"), with h5py as tools/train_mlp.py does:
                      the class directions, so the metrics change between checkpoints
     missing.h5       epoch_1 lacks W2
     bad_shape.h5     epoch_1/W2 is [9 x 5]
+    dead.h5          epoch_2's W_out is zero (its sub-network AGOPs are zero)
 
 Every file is a pure function of a fixed seed. Run with /usr/bin/python3 (Debian's numpy, h5py).
 """
@@ -38,7 +39,7 @@ def checkpoints(rng):
     return {f"epoch_{e}": [w + e / 10.0 * d for w, d in zip(base, drift)] for e in (1, 2, 10)}
 
 
-def write(path, nets, skip=None, reshape=None):
+def write(path, nets, skip=None, reshape=None, zero=None):
     with h5py.File(path, "w") as f:
         for name, weights in nets.items():
             g = f.create_group(name)
@@ -46,7 +47,7 @@ def write(path, nets, skip=None, reshape=None):
                 key = "W_out" if k == len(weights) - 1 else f"W{k + 1}"
                 if (name, key) == skip:
                     continue
-                g[key] = w[:, :-1] if (name, key) == reshape else w
+                g[key] = w[:, :-1] if (name, key) == reshape else 0.0 * w if (name, key) == zero else w
 
 
 def main(out):
@@ -60,6 +61,7 @@ def main(out):
     write(os.path.join(out, "checkpoints.h5"), nets)
     write(os.path.join(out, "missing.h5"), nets, skip=("epoch_1", "W2"))
     write(os.path.join(out, "bad_shape.h5"), nets, reshape=("epoch_1", "W2"))
+    write(os.path.join(out, "dead.h5"), nets, zero=("epoch_2", "W_out"))
 
 
 if __name__ == "__main__":
