@@ -31,7 +31,7 @@ int hidden_index(const std::string& name) {
 
 Checkpoints::Checkpoints(const std::string& path, std::int64_t input_dim, int classes,
                          const mpi::Comm& comm)
-    : path_(path), comm_(comm), h5file_(detail::open_hdf5_file(path, comm)),
+    : path_(path), comm_(comm), h5file_(detail::open_hdf5_file(path, comm, "checkpoint file (analysis.checkpoints)")),
       input_dim_(input_dim), classes_(classes) {
     std::vector<std::string> groups;
     mpi::collective(comm, [&] {

@@ -158,8 +158,8 @@ private:
 }  // namespace
 
 std::shared_ptr<const FileHandle> open_hdf5_file(const std::string& file,
-                                                 const mpi::Comm& comm) {
-    mpi::collective(comm, [&] { require_file(file, "HDF5 data file"); });
+                                                 const mpi::Comm& comm, const char* role) {
+    mpi::collective(comm, [&] { require_file(file, role); });
     io::silence_hdf5_error_printing();
     // Collective: H5Fopen (MPI-IO driver), later H5Dopen/H5Dclose on every rank in the same order.
     PropertyListHandle access(H5Pcreate(H5P_FILE_ACCESS));
