@@ -72,6 +72,19 @@ io::ResultsLayout network_layout(const config::Config& cfg, const Prepared& p) {
     return layout;
 }
 
+/// Entry r of every field of `report`, as a report of one representation.
+LayerReport entry(const LayerReport& report, std::size_t r) {
+    return {{report.nc.at(r)}, {report.nc4.at(r)}, {report.spectra.at(r)}, {report.gram.at(r)}};
+}
+
+/// `first` (one representation) inserted before the entries of `report`.
+void prepend(LayerReport& report, const LayerReport& first) {
+    report.nc.insert(report.nc.begin(), first.nc.at(0));
+    report.nc4.insert(report.nc4.begin(), first.nc4.at(0));
+    report.spectra.insert(report.spectra.begin(), first.spectra.at(0));
+    report.gram.insert(report.gram.begin(), first.gram.at(0));
+}
+
 agop::MlpWeights to_mlp(std::vector<HostMatrix> weights) {
     agop::MlpWeights out;
     out.readout = weights.back();
@@ -139,14 +152,22 @@ Plan make_network_plan(std::int64_t n, std::int64_t n_test, std::int64_t d, int 
         widest = std::max(widest, static_cast<double>(w));
     }
     double in = static_cast<double>(d);
+    bool first = true;
     for (auto width : widths) {
         const double out = static_cast<double>(width);
         plan.phases[forward_phase].flops += 2.0 * (nn + static_cast<double>(n_test)) * in * out;
         plan.phases[agop_phase].flops += 2.0 * nn * c * out * in + nn * c * in * in;
-        // SVD, NC metrics of four representations, two kernel pictures each (p×p route), Gram.
-        double analysis = 2.0 * nn * in * (out + in) + 30.0 * in * in * in * r;
-        for (const double p : {in, out, out, in})
-            analysis += 6.0 * nn * p * c + 4.0 * nn * p * p + 18.0 * p * p * p * r +
+        // Φ V Sᵀ and Φ M^{1/2} (GEMMs), the SVD of W_l and the eigensolve of M_l (redundant on
+        // every rank); per representation of width p: NC metrics and NC4 (a few n·p·K passes),
+        // two kernel pictures (p×p route: FᵀF by SYRK, n·p² each; FᵀY; a checked dsyevd,
+        // redundant) and the Gram tiles.
+        double analysis = 2.0 * nn * in * (std::min(in, out) + in) + 40.0 * in * in * in * r;
+        // The base of layers 2..L is the left of the layer before, analysed there.
+        const std::vector<double> reprs = first ? std::vector<double>{in, out, out, in}
+                                                : std::vector<double>{out, out, in};
+        first = false;
+        for (const double p : reprs)
+            analysis += 8.0 * nn * p * c + 2.0 * nn * p * p + 22.0 * p * p * p * r +
                         2.0 * t * t * p;
         plan.phases[analysis_phase].flops += analysis;
         plan.phases[analysis_phase].peak_bytes = std::max(
@@ -226,6 +247,7 @@ ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOpti
         if (data.test.n > 0)
             scores.test = score_rows(agop::forward(weights, data.test.x).outputs, data.test, world);
         if (root) write_final(results, run, scores, io::Transfer::independent);
+        LayerReport previous_left;  // entry "left" of the layer before
         for (int l = 1; l <= checkpoints.depth(); ++l) {
             const Stopwatch analysis_watch;
             const auto k = static_cast<std::size_t>(l - 1);
@@ -241,10 +263,15 @@ ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOpti
                     "checkpoint '" + name + "' of " + checkpoints.file() + ", " + e.what(),
                     __FILE__, __LINE__));
             }
-            const LayerReport report = analyse_representations(
-                {&pass.activations[k], &layer.right, &pass.activations[k + 1],
-                 &layer.agop_projected},
-                train, pass.outputs, cfg, run_files.grid);
+            // The base of layer l is the left of layer l − 1 (the same rows, the same f): its
+            // analysis is taken from there, not computed twice.
+            std::vector<const HostMatrix*> reprs{&layer.right, &pass.activations[k + 1],
+                                                 &layer.agop_projected};
+            if (l == 1) reprs.insert(reprs.begin(), &pass.activations[k]);
+            LayerReport report =
+                analyse_representations(reprs, train, pass.outputs, cfg, run_files.grid);
+            if (l > 1) prepend(report, previous_left);
+            previous_left = entry(report, 2);
             std::array<double, phase_count> seconds{pass.seconds[k], agop_seconds[k],
                                                     analysis_watch.seconds()};
             world.allreduce_max(seconds.data(), phase_count);

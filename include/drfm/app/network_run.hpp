@@ -10,8 +10,10 @@
 ///   base  Φ,   right  Φ V Sᵀ,   left  ReLU(Φ W_lᵀ) = h_l,   agop  Φ M_l^{1/2}
 /// with M_l = AGOP_l / its largest entry (the last equals Φ V_a S_a of M_l up to the orthogonal
 /// factor V_aᵀ, which no NC metric or kernel eigenvalue sees; the NC metrics do not see the scale
-/// either; eigenvalues below 1e-10 of the largest count as 0 in the square root). Each is analysed by analyse_representations with the network's outputs as f;
-/// the NFA correlations corr(W_lᵀW_l, AGOP_l) and corr(W_lᵀW_l, AGOP_l^{1/2}) and the network's
+/// either; eigenvalues below 1e-10 of the largest count as 0 in the square root).
+/// Each is analysed by analyse_representations with the network's outputs as f (the base of
+/// layer l ≥ 2 is the left of layer l − 1: its records are those computed there); the NFA
+/// correlations corr(W_lᵀW_l, AGOP_l) and corr(W_lᵀW_l, AGOP_l^{1/2}) and the network's
 /// train/test loss and accuracy are written too. Results: the features-mode datasets with a
 /// leading `checkpoint` dimension (docs/results.md, "Network mode"); each checkpoint's status is
 /// set after its data, so a re-run resumes at the first checkpoint not done.
