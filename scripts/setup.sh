@@ -12,6 +12,7 @@ packages=(
   zlib1g-dev libgtest-dev libgmock-dev
   dataset-fashion-mnist
   python3 python3-numpy python3-h5py python3-matplotlib python3-xarray python3-h5netcdf
+  python3-torch
 )
 if [[ "${1:-}" == "--with-slurm" ]]; then
   packages+=(slurmctld slurmd slurm-client munge)

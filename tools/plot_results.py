@@ -11,7 +11,14 @@ Writes, for the chosen run,
 and prints each path. --layers picks the layers of the spectra, Pi and Gram figures (default:
 all layers for the curves, at most five spread over the depth for the Gram tiles). A features-mode
 file (analysis.mode = "features") has snapshots in place of layers: --layers then counts them
-1, 2, ... in file order, and the axes and titles show their names.
+1, 2, ... in file order, and the axes and titles show their names. A network-mode file
+(analysis.mode = "network") has checkpoints in place of runs: --run picks the checkpoint (0-based,
+natural name order) of the four figures above, whose layers are the network's hidden layers, and
+  <stem>_network.png         per hidden layer, against the checkpoint: NC1 of Phi(X), S V^T Phi(X),
+                             ReLU(U S V^T Phi(X)) and S_AGOP V_AGOP^T Phi(X) (log y, one panel per
+                             layer as the paper's figures), the NFA correlations of W^T W with the
+                             AGOP and its square root, and the network's train MSE and accuracy
+comes first.
 Needs only Debian's python3-numpy, python3-h5py and python3-matplotlib.
 """
 import argparse
@@ -27,7 +34,9 @@ import matplotlib.ticker  # noqa: E402  (after choosing the headless backend)
 import numpy as np  # noqa: E402
 
 # How the paper's legends name the representations.
-REPR_LABELS = {"X": r"$X$", "MX": r"$M^{1/2}X$", "PhiMX": r"$\Phi(M^{1/2}X)$"}
+REPR_LABELS = {"X": r"$X$", "MX": r"$M^{1/2}X$", "PhiMX": r"$\Phi(M^{1/2}X)$",
+               "base": r"$\Phi(X)$", "right": r"$SV^T\Phi(X)$", "left": r"ReLU$(USV^T\Phi(X))$",
+               "agop": r"$S_{AGOP}V_{AGOP}^T\Phi(X)$"}
 STATUS_NAMES = {0: "pending", 1: "done", 2: "failed"}
 
 
@@ -171,6 +180,42 @@ def plot_gram(f, run, layers, prefix):
     save(fig, f"{prefix}_gram.png")
 
 
+def plot_network(f, prefix):
+    """One panel per hidden layer against the checkpoint: NC1 of the four representations; below,
+    the NFA correlations per layer and the network's train MSE and accuracy."""
+    names = labels(f["metrics/checkpoint"])
+    reprs = labels(f["metrics/repr"])
+    depth = f["metrics/layer"].shape[0]
+    x = np.arange(len(names))
+    fig, axes = plt.subplots(2, depth, figsize=(3.6 * depth, 6.4), squeeze=False,
+                             constrained_layout=True)
+    nc1 = f["metrics/nc1"][()]  # [checkpoint, layer, repr]
+    for layer in range(depth):
+        ax = axes[0, layer]
+        for i, r in enumerate(reprs):
+            ax.plot(x, nc1[:, layer, i], marker="o", label=REPR_LABELS.get(r, r))
+        log_y_if_possible(ax, nc1[:, layer])
+        ax.set_title(f"layer {layer + 1}: NC1")
+        mark_missing(ax, nc1[:, layer])
+        ax = axes[1, layer]
+        ax.plot(x, f["metrics/nfa"][:, layer], marker="o", label="corr($W^TW$, AGOP)")
+        ax.plot(x, f["metrics/nfa_sqrt"][:, layer], marker="o", label="corr($W^TW$, AGOP$^{1/2}$)")
+        ax.set_ylim(min(0.0, np.nanmin(f["metrics/nfa"][()], initial=0.0)), 1.02)
+        ax.set_title(f"layer {layer + 1}: NFA")
+        for row in (0, 1):
+            axes[row, layer].set_xticks(x)
+            axes[row, layer].set_xticklabels(names, rotation=45, ha="right", fontsize=7)
+    axes[0, 0].legend(fontsize=7)
+    axes[1, 0].legend(fontsize=7)
+    loss = axes[1, depth - 1].twinx()
+    train = labels(f["metrics/split"]).index("train")
+    loss.plot(x, f["metrics/final_mse"][:, train], color="grey", linestyle="--", label="train MSE")
+    loss.plot(x, f["metrics/final_accuracy"][:, train], color="black", linestyle=":",
+              label="train accuracy")
+    loss.legend(fontsize=7, loc="lower right")
+    save(fig, f"{prefix}_network.png")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("file", help="results file written by drfm_hpc")
@@ -183,7 +228,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     with h5py.File(args.file, "r") as f:
-        runs = f["runs/run"].shape[0]
+        network = "checkpoint" in f["runs"]
+        runs = f["runs/checkpoint" if network else "runs/run"].shape[0]
         depth = f["metrics/layer"].shape[0]
         if not 0 <= args.run < runs:
             parser.error(f"--run: the file has runs 0..{runs - 1}")
@@ -199,6 +245,8 @@ def main(argv=None):
         if args.out is None:
             args.out = os.path.splitext(args.file)[0] + "_plots"
         os.makedirs(args.out, exist_ok=True)
+        if network:
+            plot_network(f, os.path.join(args.out, stem))
         prefix = os.path.join(args.out, f"{stem}_run{args.run}")
         plot_nc(f, args.run, prefix)
         plot_curves(f, args.run, curve_layers, args.centering, prefix)

@@ -12,7 +12,7 @@
 
 namespace drfm::agop {
 
-FeatureMatrix normalise_and_sqrt(const HostMatrix& agop) {
+FeatureMatrix normalise_and_sqrt(const HostMatrix& agop, double cutoff) {
     const std::int64_t d = agop.extent(0);
     const bool diagonal = agop.extent(1) == 1 && d != 1;
     FeatureMatrix out;
@@ -40,7 +40,9 @@ FeatureMatrix normalise_and_sqrt(const HostMatrix& agop) {
         return out;
     }
     const SymmetricEigen eig = symmetric_eigen(Eigen::Map<const Eigen::MatrixXd>(out.m.data(), d, d), true);
-    const Eigen::VectorXd root = eig.values.cwiseMax(0.0).cwiseSqrt();
+    const double floor = cutoff > 0.0 ? cutoff * eig.values.maxCoeff() : 0.0;
+    const Eigen::VectorXd root =
+        (eig.values.array() < floor).select(0.0, eig.values.array().max(0.0)).sqrt().matrix();
     Eigen::Map<Eigen::MatrixXd>(out.sqrt_m.data(), d, d) =
         eig.vectors * root.asDiagonal() * eig.vectors.transpose();
     out.eigenvalues.assign(eig.values.data(), eig.values.data() + d);

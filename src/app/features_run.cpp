@@ -93,6 +93,32 @@ std::string table_line(std::size_t width, const std::string& name, const solve::
 
 std::vector<std::string> features_phase_names() { return {"read", "readout", "analysis"}; }
 
+RowBlocksRun open_row_blocks_run(const Scan& scan, const mpi::Comm& world,
+                                 const io::ResultsLayout& layout, const ScanOptions& options,
+                                 const Stopwatch& since_start) {
+    // Rows stay in contiguous blocks; the grid serves the n×n kernel picture of a width p ≥ n.
+    dist::BlacsGrid grid = dist::BlacsGrid::near_square(world);
+    const std::string text = std::to_string(grid.shape().rows) + "x" +
+                             std::to_string(grid.shape().cols) +
+                             " column-major (rows in contiguous blocks)";
+    ScanFile file = open_scan_file(world, scan, layout, text, options.restart);
+    ProgressFile progress(progress_path(scan.base().output.path), since_start, 0);
+    return {std::move(grid), std::move(file), std::move(progress)};
+}
+
+std::string stop_reason(const config::RunConfig& run, const LayerClock& clock, double next_flops,
+                        double total_flops, double elapsed, const char* what,
+                        const mpi::Comm& world) {
+    std::int64_t flags[2] = {stop_signal(), 0};
+    if (world.is_root()) flags[1] = fits_walltime(run, clock, next_flops, elapsed) ? 0 : 1;
+    world.allreduce_max(flags, 2);
+    if (flags[0] == 0 && flags[1] == 0) return "";
+    const std::string warning = never_finishes_warning(run, clock, total_flops, what);
+    return flags[0]         ? signal_name(static_cast<int>(flags[0]))
+           : warning.empty() ? std::string("the wall-time budget")
+                             : "the wall-time budget; " + warning;
+}
+
 Plan make_features_plan(std::int64_t n, int classes, const std::vector<std::int64_t>& widths,
                         int gram_tile, int ranks) {
     Plan plan;
@@ -135,15 +161,12 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
     const Prepared prepared = prepare(cfg, world);
     const data::Snapshots& snapshots = prepared.snapshots;
     const std::string& path = cfg.output.path;
-    // Rows stay in contiguous blocks; the grid serves the n×n kernel picture of a width p ≥ n.
-    const dist::BlacsGrid grid = dist::BlacsGrid::near_square(world);
-    const std::string grid_text = std::to_string(grid.shape().rows) + "x" +
-                                  std::to_string(grid.shape().cols) +
-                                  " column-major (rows in contiguous blocks)";
-    ScanFile file =
-        open_scan_file(world, scan, features_layout(cfg, prepared), grid_text, options.restart);
+    RowBlocksRun opened =
+        open_row_blocks_run(scan, world, features_layout(cfg, prepared), options, since_start);
+    const dist::BlacsGrid& grid = opened.grid;
+    ScanFile& file = opened.file;
     const io::ResultsFile& results = file.results;
-    const ProgressFile progress(progress_path(path), since_start, 0);
+    const ProgressFile& progress = opened.progress;
     const bool root = world.is_root();
     if (root) {
         if (file.created) progress.truncate();
@@ -176,17 +199,10 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
             const double flops =
                 make_features_plan(prepared.n, classes, {snapshots.width(s)}, tiles, world.size())
                     .total_flops();
-            // Stop between snapshots: a signal on any rank, or rank 0's wall-time estimate.
-            std::int64_t flags[2] = {stop_signal(), 0};
-            if (root) flags[1] = fits_walltime(cfg.run, clock, flops, since_start.seconds()) ? 0 : 1;
-            world.allreduce_max(flags, 2);
-            if (flags[0] != 0 || flags[1] != 0) {
-                const std::string warning = never_finishes_warning(
-                    cfg.run, clock, prepared.plan.total_flops(), "the analysis of all snapshots");
-                const std::string reason =
-                    flags[0]         ? signal_name(static_cast<int>(flags[0]))
-                    : warning.empty() ? std::string("the wall-time budget")
-                                      : "the wall-time budget; " + warning;
+            const std::string reason =
+                stop_reason(cfg.run, clock, flops, prepared.plan.total_flops(),
+                            since_start.seconds(), "the analysis of all snapshots", world);
+            if (!reason.empty()) {
                 if (root) {
                     progress.write(run_event("stop", 0, 0).add("layer", layer)
                                        .add("reason", reason));

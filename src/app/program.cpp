@@ -2,6 +2,7 @@
 
 #include "drfm/app/cli.hpp"
 #include "drfm/app/features_run.hpp"
+#include "drfm/app/network_run.hpp"
 #include "drfm/app/scan_run.hpp"
 #include "drfm/app/signals.hpp"
 #include "drfm/core/build_info.hpp"
@@ -58,16 +59,20 @@ int execute(int argc, char** argv, const mpi::Comm& world) {
                 << world.size() << " ranks, input " << cli.input_path;
     log::info() << "resolved configuration:\n" << scan.resolved_toml;
 
-    const bool features = scan.base().analysis.mode == config::AnalysisMode::features;
+    const config::AnalysisMode mode = scan.base().analysis.mode;
+    const bool features = mode == config::AnalysisMode::features;
+    const bool network = mode == config::AnalysisMode::network;
     if (cli.dry_run) {
         if (features) plan_features(scan, world);
+        else if (network) plan_network(scan, world);
         else plan_scan(scan, world);
         log::info() << "dry run: nothing computed, no results written";
         return 0;
     }
     const ScanOptions options{cli.restart, &since_start};
-    const ScanOutcome outcome =
-        features ? run_features(scan, world, options) : run_scan(scan, world, options);
+    const ScanOutcome outcome = features  ? run_features(scan, world, options)
+                                : network ? run_network(scan, world, options)
+                                          : run_scan(scan, world, options);
     if (outcome == ScanOutcome::stopped) return static_cast<int>(ExitCode::requeue);
     return 0;
 }

@@ -281,13 +281,13 @@ Scan parse_scan(std::string_view toml_text, const std::string& source_name,
     base.apply_document(root, {"scan"});
     for (const auto& text : overrides) base.apply_override(text);
     // Features mode analyses the snapshots of one file in one run: there is nothing to scan.
-    if (base.current().analysis.mode == config::AnalysisMode::features &&
-        (root.contains("scan") || section.slice))
+    const config::AnalysisMode mode = base.current().analysis.mode;
+    if (mode != config::AnalysisMode::deep_rfm && (root.contains("scan") || section.slice))
         raise(root.contains("scan") ? location(root["scan"].node()->source(), source_name)
                                     : std::string("command line: --runs"),
-              "[scan] and --runs cannot be combined with analysis.mode = \"features\", which "
-              "analyses the snapshots of one file in one run; remove them, or use one input "
-              "file per snapshot file");
+              "[scan] and --runs cannot be combined with analysis.mode = \"" +
+                  std::string(config::to_string(mode)) + "\", which analyses one file in one "
+                  "run; remove them, or use one input file per file");
 
     const std::int64_t total = axes.empty() ? 1 : axes.front().length() * axes.front().stride;
     std::vector<config::Config> all;

@@ -244,13 +244,23 @@ void ConfigBuilder::check_combinations() const {
         raise(origin_of_any({"data.source", "analysis.mode"}), "data.source",
               "must be \"hdf5\" with analysis.mode = \"features\" (the snapshots are HDF5 "
               "datasets), got \"" + source + "\"");
-    if (features && c.analysis.kernel_eigs)
+    // Network mode analyses the checkpoints of one trained MLP on the data.
+    const bool network = c.analysis.mode == AnalysisMode::network;
+    if (network && c.analysis.checkpoints.empty())
+        raise(origin_of_any({"analysis.checkpoints", "analysis.mode"}), "analysis.checkpoints",
+              "required with analysis.mode = \"network\": the HDF5 file of the network's "
+              "checkpoints (docs/input.md, \"Network checkpoints\")");
+    // Neither mode trains a Deep RFM: no kernel matrix, no final predictor.
+    const std::string mode = "analysis.mode = \"" + std::string(to_string(c.analysis.mode)) + "\"";
+    if ((features || network) && c.analysis.kernel_eigs)
         raise(origin_of_any({"analysis.kernel_eigs", "analysis.mode"}), "analysis.kernel_eigs",
-              "the Deep RFM kernel matrix does not exist with analysis.mode = \"features\" (the "
-              "feature kernel's spectrum is /spectra/rho); set it to false");
-    if (features && c.model.final_predictor != FinalPredictor::none)
+              "the Deep RFM kernel matrix does not exist with " + mode +
+                  (features ? " (the feature kernel's spectrum is /spectra/rho)" : "") +
+                  "; set it to false");
+    if ((features || network) && c.model.final_predictor != FinalPredictor::none)
         raise(origin_of_any({"model.final_predictor", "analysis.mode"}), "model.final_predictor",
-              "must be \"none\" with analysis.mode = \"features\" (there are no Deep RFM layers)");
+              "must be \"none\" with " + mode + (features ? " (there are no Deep RFM layers)"
+                                                       : " (the network is the predictor)"));
     if (file_source && !features && c.data.n_test > 0 && c.data.test_path.empty())
         raise(origin_of_any({"data.n_test", "data.source"}), "data.test_path",
               "required when data.n_test = " + std::to_string(c.data.n_test) +

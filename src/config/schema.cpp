@@ -194,7 +194,11 @@ std::vector<KeySpec> build_schema() {
 
         entry<&C::analysis, &A::mode>("analysis.mode", any,
             "deep_rfm: train a Deep RFM and analyse its layers; features: analyse the feature "
-            "snapshots of a trained network (data.snapshots)"),
+            "snapshots of a trained network (data.snapshots); network: analyse the layers of a "
+            "trained MLP's checkpoints (analysis.checkpoints) on the data"),
+        entry<&C::analysis, &A::checkpoints>("analysis.checkpoints", any,
+            "network mode: HDF5 file with one group per checkpoint holding W1..WL [out×in] and "
+            "W_out (required there)"),
         entry<&C::analysis, &A::kernel_eigs>("analysis.kernel_eigs", any,
             "top-k eigenpairs of the n×n kernel matrix per layer (about 3 n²/P doubles per "
             "rank while they are computed; --dry-run counts them)"),

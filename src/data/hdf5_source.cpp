@@ -158,8 +158,8 @@ private:
 }  // namespace
 
 std::shared_ptr<const FileHandle> open_hdf5_file(const std::string& file,
-                                                 const mpi::Comm& comm) {
-    mpi::collective(comm, [&] { require_file(file, "HDF5 data file"); });
+                                                 const mpi::Comm& comm, const char* role) {
+    mpi::collective(comm, [&] { require_file(file, role); });
     io::silence_hdf5_error_printing();
     // Collective: H5Fopen (MPI-IO driver), later H5Dopen/H5Dclose on every rank in the same order.
     PropertyListHandle access(H5Pcreate(H5P_FILE_ACCESS));
@@ -228,6 +228,33 @@ std::unique_ptr<Source> open_hdf5(const std::string& file, const std::string& fe
     auto labels = read_hdf5_labels(*h5file, file, labels_name, "data.labels_dataset", comm);
     return open_hdf5_rows(std::move(h5file), file, features, "data.features_dataset",
                           std::move(labels), labels_name, comm);
+}
+
+HostMatrix read_hdf5_matrix(const FileHandle& h5file, const std::string& file,
+                            const std::string& name, const char* key, const mpi::Comm& comm) {
+    mpi::collective(comm, [&] { require_link(h5file.get(), file, name, key); });
+    DatasetHandle set(H5Dopen2(h5file.get(), name.c_str(), H5P_DEFAULT));
+    agree(comm, set ? "" : file + ": '" + name + "' (" + key + ") exists but cannot be opened "
+                                  "as a dataset (H5Dopen failed)");
+    HostMatrix out;
+    mpi::collective(comm, [&] {
+        auto dims = extent(set.get(), file, name);
+        DRFM_CHECK(dims.size() == 2, InputDataError, file, ": dataset '", name, "' (", key,
+                   ") has rank ", dims.size(), "; expected a matrix [out x in]");
+        std::vector<double> values(static_cast<size_t>(dims[0] * dims[1]));
+        h5_check(H5Dread(set.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                         values.data()),
+                 file, "H5Dread('" + name + "')");
+        out = HostMatrix("drfm::data::weights", dims[0], dims[1]);
+        for (hsize_t i = 0; i < dims[0]; ++i)
+            for (hsize_t j = 0; j < dims[1]; ++j) {
+                const double v = values[i * dims[1] + j];
+                DRFM_CHECK(std::isfinite(v), InputDataError, file, ": dataset '", name,
+                           "', entry (", i, ", ", j, ") is ", v, "; NaN and Inf are not allowed");
+                out(i, j) = v;
+            }
+    });
+    return out;
 }
 
 std::vector<std::string> hdf5_datasets(const FileHandle& h5file, const std::string& file,

@@ -29,8 +29,10 @@ std::unique_ptr<Source> open_hdf5(const std::string& file, const std::string& fe
 // and `key`, the input key that named it.
 
 /// `file` opened read-only with the MPI-IO driver on comm; shared by the Sources read from it.
+/// `role` names the file in the message when it does not exist.
 std::shared_ptr<const io::FileHandle> open_hdf5_file(const std::string& file,
-                                                     const mpi::Comm& comm);
+                                                     const mpi::Comm& comm,
+                                                     const char* role = "HDF5 data file");
 
 /// The labels in dataset `name` (n or n × 1), checked integers in [0, max_label].
 std::vector<int> read_hdf5_labels(const io::FileHandle& h5file, const std::string& file,
@@ -49,6 +51,11 @@ std::unique_ptr<Source> open_hdf5_rows(std::shared_ptr<const io::FileHandle> h5f
 std::vector<std::string> hdf5_datasets(const io::FileHandle& h5file, const std::string& file,
                                        const std::string& path, const char* key,
                                        const mpi::Comm& comm);
+
+/// The whole 2-D numeric dataset `name` (rows × cols as stored, row-major in the file) as a
+/// column-major matrix on every rank; NaN or Inf is an InputDataError naming the dataset.
+HostMatrix read_hdf5_matrix(const io::FileHandle& h5file, const std::string& file,
+                            const std::string& name, const char* key, const mpi::Comm& comm);
 
 /// The synthetic class mixture (synthetic_source.cpp documents it) with `samples` samples.
 std::unique_ptr<Source> open_synthetic(const config::DataConfig& config, Split split,

@@ -30,7 +30,12 @@ void check_layout(const ResultsLayout& l) {
     check_labels(l.reprs, "representation names");
     check_labels(l.splits, "split names");
     check_labels(l.phases, "phase names");
-    std::set<std::string> names{"run", "status"};
+    std::set<std::string> names{l.run_dimension, "status"};
+    if (!l.run_labels.empty()) {
+        check_labels(l.run_labels, "run names");
+        DRFM_CHECK(static_cast<std::int64_t>(l.run_labels.size()) == l.runs, Error,
+                   "results layout: ", l.run_labels.size(), " run names for ", l.runs, " runs");
+    }
     for (const auto& p : l.parameters)
         DRFM_CHECK(!p.name.empty() && p.name.find('/') == std::string::npos &&
                        names.insert(p.name).second,
@@ -76,7 +81,13 @@ std::int64_t extent0(const File& file, const std::string& path) {
 
 ResultsLayout read_layout(const File& file) {
     ResultsLayout l;
-    l.runs = extent0(file, "/runs/run");
+    if (!exists(file, "/runs/run")) {
+        l.run_dimension = "checkpoint";
+        l.network = true;
+    }
+    const std::string runs = "/runs/" + l.run_dimension;
+    l.runs = extent0(file, runs);
+    if (holds_strings(file, runs)) l.run_labels = read_labels(file, runs);
     l.depth = extent0(file, "/metrics/layer");
     if (holds_strings(file, "/metrics/layer")) l.layer_labels = read_labels(file, "/metrics/layer");
     l.reprs = read_labels(file, "/metrics/repr");
@@ -85,7 +96,7 @@ ResultsLayout read_layout(const File& file) {
     l.picture_size = extent0(file, "/pictures/tile_row");
     l.phases = read_labels(file, "/timings/phase");
     for (const auto& name : list_members(file, "/runs")) {
-        if (name == "run" || name == "status") continue;
+        if (name == l.run_dimension || name == "status") continue;
         const std::string path = "/runs/" + name;
         l.parameters.push_back({name, read_attribute<std::string>(file, path, "description"),
                                 read_attribute<std::string>(file, path, "units")});

@@ -26,16 +26,23 @@ std::vector<std::string> results_groups() {
 
 std::vector<DimensionSpec> results_dimensions(const ResultsLayout& l) {
     const std::string run_text = "run of the scan (0-based, in scan-expansion order)";
-    const std::string layer_text = "Deep RFM layer l (1..depth)";
+    const std::string layer_text = l.network ? "hidden layer l of the network (1..L); its input "
+                                               "is Phi(X), the output of layers 1..l-1"
+                                             : "Deep RFM layer l (1..depth)";
     const std::string repr_text =
         "representation: X = layer input X_l, MX = X_l M_l^{1/2} (AGOP-transformed), "
         "PhiMX = Phi(X_l M_l^{1/2}) (after the random feature map); features = a snapshot's "
         "features as stored (analysis.mode = features)";
     const std::string tile_text =
         "tile index i: block i averages samples [i n/t, (i+1) n/t) of the class-ordered rows";
+    const std::string checkpoint_text =
+        "checkpoint of the network file (analysis.mode = network), in natural name order";
     std::vector<DimensionSpec> dims;
-    for (const auto& group : results_groups())
-        dims.push_back({group, "run", run_text, range(0, l.runs), {}});
+    for (const auto& group : results_groups()) {
+        const std::string& text = l.run_dimension == "run" ? run_text : checkpoint_text;
+        if (l.run_labels.empty()) dims.push_back({group, l.run_dimension, text, range(0, l.runs), {}});
+        else dims.push_back({group, l.run_dimension, text, {}, l.run_labels});
+    }
     const std::string snapshot_text =
         "snapshot of the features file (analysis.mode = features), in natural name order";
     for (const std::string group : {"/metrics", "/spectra", "/pictures", "/timings"}) {
@@ -139,8 +146,20 @@ std::vector<DatasetSpec> results_schema(const ResultsLayout& l) {
          "run's data is on disk)", "1", "", Element::i32},
     };
     // clang-format on
+    if (l.network) {
+        s.push_back({"/metrics", "nfa", {"run", "layer"},
+                     "Neural Feature Ansatz: Pearson correlation of the entries of W_l^T W_l and "
+                     "the AGOP of the sub-network layers[l:] w.r.t. its input", "1",
+                     "corr(W_l^T W_l, AGOP_l)"});
+        s.push_back({"/metrics", "nfa_sqrt", {"run", "layer"},
+                     "Neural Feature Ansatz with the AGOP's square root (the paper's Fig. 11)",
+                     "1", "corr(W_l^T W_l, AGOP_l^{1/2})"});
+    }
+    for (auto& spec : s)
+        for (auto& dim : spec.dims)
+            if (dim == "run") dim = l.run_dimension;
     for (const auto& p : l.parameters)
-        s.push_back({"/runs", p.name, {"run"}, p.description, p.units, ""});
+        s.push_back({"/runs", p.name, {l.run_dimension}, p.description, p.units, ""});
     return s;
 }
 

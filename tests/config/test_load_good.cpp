@@ -172,6 +172,15 @@ TEST(LoadGoodTest, PaperAndSyntheticExamplesLoad) {
     EXPECT_EQ(synthetic.model.final_predictor, FinalPredictor::krr);
 }
 
+TEST(LoadGoodTest, NetworkExampleLoads) {
+    Config network = load_config(source_dir + "/input/network_example.toml", {});
+
+    EXPECT_EQ(network.analysis.mode, AnalysisMode::network);
+    EXPECT_EQ(network.analysis.checkpoints, "results/mlp_checkpoints.h5");
+    EXPECT_EQ(network.data.source, DataSource::idx);
+    EXPECT_EQ(network.data.n_train, 5000);
+}
+
 TEST(LoadGoodTest, BuilderSetsKeysProgrammaticallyForScans) {
     ConfigBuilder base("scan.toml");
     base.apply_override("model.depth=4");

@@ -4,7 +4,8 @@
     check_results.py complete FILE RANKS    a finished run: status, finite metrics, AGOP collapse
     check_results.py same REFERENCE FILE... /metrics, /spectra, /pictures agree with REFERENCE
     check_results.py incomplete FILE        a failed run: nothing in it looks complete
-    check_results.py plots TOOL FILE OUT    tools/plot_results.py writes its four PNGs into OUT
+    check_results.py plots TOOL FILE OUT    tools/plot_results.py writes its four PNGs (five for a
+                                            network-mode file) into OUT
 
 Exits 1 with one line per failed check. Needs Debian's numpy and h5py (/usr/bin/python3).
 """
@@ -122,6 +123,9 @@ def check_incomplete(path):
 def check_plots(tool, path, out):
     stem = os.path.splitext(os.path.basename(path))[0]
     expected = [os.path.join(out, f"{stem}_run0_{kind}.png") for kind in ("nc", "spectra", "pi", "gram")]
+    with h5py.File(path, "r") as f:
+        if "checkpoint" in f["runs"]:  # network mode: the per-layer figure against the checkpoint first
+            expected.insert(0, os.path.join(out, f"{stem}_network.png"))
     for png in expected:
         if os.path.exists(png):
             os.remove(png)

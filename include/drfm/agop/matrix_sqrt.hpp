@@ -17,8 +17,12 @@ struct FeatureMatrix {
 /// M = agop / max_{jk} agop_{jk}; S from a float64 symmetric eigendecomposition, negative
 /// eigenvalues set to 0 (Deep RFM's matrix_sqrt; xRFM's +1e-8 jitter is not applied, §8.11).
 /// Computed redundantly on every rank from identical input, so S is identical everywhere.
+/// `cutoff` > 0 also sets the eigenvalues below cutoff · (largest eigenvalue) to 0 in S (not in
+/// `eigenvalues`): the null space of a rank-deficient AGOP (a trained network's layer whose input
+/// is wider than its output) then has no square roots of rounding noise, ~sqrt(eps) of the top,
+/// which would differ with the summation order (network mode uses 1e-10).
 /// @pre agop is symmetric (d×d) or a column (d×1); its max entry is positive
-FeatureMatrix normalise_and_sqrt(const HostMatrix& agop);
+FeatureMatrix normalise_and_sqrt(const HostMatrix& agop, double cutoff = 0.0);
 
 /// Identity M and S (the isotropic start of an RFM, M_0 = I), as full d×d or diagonal d×1.
 FeatureMatrix identity_feature_matrix(std::int64_t d, bool diagonal);

@@ -13,6 +13,9 @@
 /// (analysis::linear_readout). A stop request (signal, wall-time budget) is honoured between
 /// snapshots like a scan's between layers (exit code 75; the same command redoes the run).
 #include "drfm/app/plan.hpp"
+#include "drfm/app/progress.hpp"
+#include "drfm/app/scan_file.hpp"
+#include "drfm/dist/blacs_grid.hpp"
 #include "drfm/app/scan.hpp"
 #include "drfm/app/scan_run.hpp"
 #include "drfm/mpi/comm.hpp"
@@ -24,6 +27,26 @@ namespace drfm::app {
 
 /// The `phase` dimension of /timings in features mode, in order.
 std::vector<std::string> features_phase_names();
+
+/// What a mode whose rows stay in contiguous blocks (features, network) opens before its loop:
+/// the near-square grid (for the n×n kernel picture of a width p ≥ n), the results file
+/// (created, resumed or refused as app/scan_file.hpp describes; root attribute grid e.g. "2x1
+/// column-major (rows in contiguous blocks)") and the progress file. Collective over world.
+struct RowBlocksRun {
+    dist::BlacsGrid grid;
+    ScanFile file;
+    ProgressFile progress;
+};
+RowBlocksRun open_row_blocks_run(const Scan& scan, const mpi::Comm& world,
+                                 const io::ResultsLayout& layout, const ScanOptions& options,
+                                 const Stopwatch& since_start);
+
+/// Whether to stop before the next item of a loop (a snapshot, a checkpoint) of `next_flops`: a
+/// stop signal on any rank, or rank 0's estimate that it would overrun run.walltime. Returns the
+/// reason for the log and the progress file ("" to go on). Collective over world.
+std::string stop_reason(const config::RunConfig& run, const LayerClock& clock, double next_flops,
+                        double total_flops, double elapsed, const char* what,
+                        const mpi::Comm& world);
 
 /// Work and per-rank peak memory of analysing snapshots of widths `widths` on n samples of K
 /// classes over `ranks` ranks (the covariance route of the kernel picture when p < n, the n×n one

@@ -17,7 +17,7 @@ enum class KernelKind { laplace, gaussian, gen_laplace };
 enum class AgopKind { full, diag };
 enum class FeatureMap { relu, cosine };
 enum class FinalPredictor { none, krr };
-enum class AnalysisMode { deep_rfm, features };
+enum class AnalysisMode { deep_rfm, features, network };
 /// run.checkpoint: `automatic` is "auto" (layer checkpoints under a wall-time budget or Slurm).
 enum class CheckpointMode { automatic, layer, none };
 
@@ -74,6 +74,7 @@ struct ParallelConfig {
 
 struct AnalysisConfig {
     AnalysisMode mode = AnalysisMode::deep_rfm;  ///< features: analyse a network's snapshots
+    std::string checkpoints;              ///< network: HDF5 file of the MLP's checkpoints
     bool kernel_eigs = false;             ///< top-k eigenpairs of the n×n kernel matrix
     int kernel_eigs_k = 20;
     int gram_tile = 256;                  ///< Gram pictures: tile size (block-averaged)

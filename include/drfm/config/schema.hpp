@@ -111,7 +111,7 @@ template <> struct EnumNames<FinalPredictor> {
     static constexpr std::array<std::string_view, 2> names{"none", "krr"};
 };
 template <> struct EnumNames<AnalysisMode> {
-    static constexpr std::array<std::string_view, 2> names{"deep_rfm", "features"};
+    static constexpr std::array<std::string_view, 3> names{"deep_rfm", "features", "network"};
 };
 template <> struct EnumNames<CheckpointMode> {
     static constexpr std::array<std::string_view, 3> names{"auto", "layer", "none"};

@@ -38,9 +38,18 @@ struct ResultsLayout {
     std::int64_t picture_size = 0;  ///< side t of the block-averaged Gram tiles
     std::vector<std::string> phases;  ///< timed phases of a layer (app::phase_names())
     std::vector<RunParameter> parameters;
+    /// Name of the leading dimension: "run", or "checkpoint" in network mode (one entry per
+    /// checkpoint of the network, its status in /runs/status).
+    std::string run_dimension = "run";
+    /// Names as the coordinates of the leading dimension; empty: the numbers 0..runs−1.
+    std::vector<std::string> run_labels;
+    /// Network mode: the NFA correlations of each layer (/metrics/nfa, /metrics/nfa_sqrt).
+    bool network = false;
 
     bool operator==(const ResultsLayout& o) const {
         return runs == o.runs && depth == o.depth && layer_labels == o.layer_labels &&
+               run_dimension == o.run_dimension && run_labels == o.run_labels &&
+               network == o.network &&
                reprs == o.reprs && splits == o.splits &&
                max_k == o.max_k && picture_size == o.picture_size && phases == o.phases &&
                parameters == o.parameters;
