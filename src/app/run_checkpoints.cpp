@@ -68,6 +68,10 @@ std::string checkpoint_path(const config::Config& base, std::int64_t run) {
     return (checkpoint_dir(base) / (name + ".run" + std::to_string(run) + ".ckpt.h5")).string();
 }
 
+bool checkpoint_after(const config::Config& cfg, int layer) {
+    return layer < cfg.model.depth || cfg.model.final_predictor != config::FinalPredictor::none;
+}
+
 double checkpoint_bytes(const config::Config& cfg, const ProblemShape& shape, int layer) {
     return static_cast<double>(shape.n + shape.n_test) *
            static_cast<double>(width_after(cfg, shape, layer)) * sizeof(double);
@@ -81,9 +85,7 @@ std::string describe_checkpoints(const config::Config& cfg, const ProblemShape& 
                "): an interrupted run restarts from layer 1; existing checkpoints are still used";
         return out;
     }
-    // The checkpoint after the last layer is written only when the final predictor follows.
-    const int last = cfg.model.final_predictor == config::FinalPredictor::krr ? cfg.model.depth
-                                                                              : cfg.model.depth - 1;
+    const int last = checkpoint_after(cfg, cfg.model.depth) ? cfg.model.depth : cfg.model.depth - 1;
     if (last < 1) return out + "none needed (a single layer without a final predictor)";
     double largest_bytes = 0.0;
     for (int l = 1; l <= last; ++l) largest_bytes = std::max(largest_bytes, checkpoint_bytes(cfg, largest, l));

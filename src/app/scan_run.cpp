@@ -11,7 +11,6 @@
 #include "drfm/core/system_memory.hpp"
 #include "drfm/data/dataset.hpp"
 #include "drfm/dist/blacs_grid.hpp"
-#include "drfm/io/layer_checkpoint.hpp"
 
 #include <cstdio>
 #include <algorithm>
@@ -138,9 +137,8 @@ RunPlans describe_plan(const Scan& scan, const Groups& groups, const mpi::Comm& 
     if (scan.runs.size() > 1) log::info() << "largest run: " << run_label(scan, plans.largest);
     log::info() << plan.describe(largest);
     log::info() << check_memory(plan, world);
-    const std::string lines =
-        describe_checkpoints(largest, plans.shapes[plans.largest], groups.count, checkpoints, world);
-    log::info() << lines;
+    log::info() << describe_checkpoints(largest, plans.shapes[plans.largest], groups.count,
+                                        checkpoints, world);
     return plans;
 }
 
@@ -223,11 +221,7 @@ public:
 
     void finished(int layer, const LayerResult& result, const LayerReport& report,
                   const PhaseTimes& times) override {
-        // The checkpoint after the last layer is needed only when the final predictor follows.
-        const config::Config& cfg = scan_.runs[run_];
-        const bool last = layer == cfg.model.depth;
-        if (checkpoints_.writes() &&
-            (!last || cfg.model.final_predictor != config::FinalPredictor::none))
+        if (checkpoints_.writes() && checkpoint_after(scan_.runs[run_], layer))
             save_checkpoint(layer, result);
         if (!root()) return;
         const double seconds = layer_watch_.seconds();

@@ -40,11 +40,16 @@ std::vector<hsize_t> extent(hid_t dataset, const std::string& where) {
 
 /// Contiguous, allocated and filled at creation. Parallel HDF5 allocates early anyway; doing it
 /// here makes the fill (NaN = "not written yet") explicit and keeps later writes free of
-/// metadata changes, so rank groups may write their runs independently.
+/// metadata changes, so rank groups may write their runs independently. `fill` null: no fill
+/// (define_array, whose every element is written next).
 PropertyListHandle creation_properties(hid_t type, const void* fill, const std::string& where) {
     PropertyListHandle dcpl(DRFM_H5(H5Pcreate(H5P_DATASET_CREATE), where));
     DRFM_H5(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), where);
     DRFM_H5(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), where);
+    if (!fill) {  // every element is written next: no fill
+        DRFM_H5(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), where);
+        return dcpl;
+    }
     DRFM_H5(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_IFSET), where);
     DRFM_H5(H5Pset_fill_value(dcpl.get(), type, fill), where);
     return dcpl;
@@ -211,10 +216,7 @@ void define_dataset(const File& file, const DatasetSpec& spec) {
 void define_array(const File& file, const std::string& path, const std::vector<std::uint64_t>& shape,
                   const std::string& description) {
     const std::string where = file.where(path);
-    PropertyListHandle dcpl(DRFM_H5(H5Pcreate(H5P_DATASET_CREATE), where));
-    DRFM_H5(H5Pset_layout(dcpl.get(), H5D_CONTIGUOUS), where);
-    DRFM_H5(H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_EARLY), where);
-    DRFM_H5(H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER), where);
+    auto dcpl = creation_properties(H5T_NATIVE_DOUBLE, nullptr, where);
     const std::vector<hsize_t> dims(shape.begin(), shape.end());
     SpaceHandle space(DRFM_H5(
         H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), where));

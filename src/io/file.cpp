@@ -1,5 +1,10 @@
 #include "drfm/io/file.hpp"
 
+#include "drfm/core/log.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <system_error>
 
@@ -89,6 +94,12 @@ PropertyListHandle transfer_properties(Transfer transfer) {
     auto mode = transfer == Transfer::collective ? H5FD_MPIO_COLLECTIVE : H5FD_MPIO_INDEPENDENT;
     DRFM_H5(H5Pset_dxpl_mpio(dxpl.get(), mode), "transfer properties");
     return dxpl;
+}
+
+void sync_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::fsync(fd) != 0) log::all() << "warning: cannot fsync " << path;
+    if (fd >= 0) ::close(fd);
 }
 
 }  // namespace drfm::io

@@ -1,6 +1,5 @@
 #include "drfm/io/layer_checkpoint.hpp"
 
-#include "drfm/core/log.hpp"
 #include "drfm/io/attribute.hpp"
 #include "drfm/io/dataset.hpp"
 
@@ -51,6 +50,10 @@ std::uint64_t checksum(const mpi::Comm& comm, const SplitRows<T>& train, const S
     return comm.sum(partial_checksum(train, width, 0) + partial_checksum(test, width, 1));
 }
 
+/// What to do about a checkpoint that cannot be used.
+const char* const unusable_advice =
+    "; delete it to redo that run from its first layer, or run with --restart";
+
 std::string hex(std::uint64_t value) {
     char text[17];
     std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
@@ -80,12 +83,6 @@ void rename_into_place(const std::string& from, const std::string& to) {
 }
 
 }  // namespace
-
-void sync_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::fsync(fd) != 0) log::all() << "warning: cannot fsync " << path;
-    if (fd >= 0) ::close(fd);
-}
 
 namespace {
 
@@ -197,8 +194,6 @@ std::uint64_t write_layer_checkpoint(const mpi::Comm& comm, const std::string& p
 
 CheckpointInfo read_checkpoint_info(const mpi::Comm& comm, const std::string& path) {
     CheckpointInfo info;
-    const std::string advice =
-        "; delete it to redo that run from its first layer, or run with --restart";
     try {
         mpi::collective(comm, [&] {
             File file = File::open(comm, path, OpenMode::read_only);
@@ -227,7 +222,7 @@ CheckpointInfo read_checkpoint_info(const mpi::Comm& comm, const std::string& pa
         });
     } catch (const Error& e) {
         throw collective(InputDataError(
-            "the layer checkpoint '" + path + "' cannot be read: " + e.what() + advice,
+            "the layer checkpoint '" + path + "' cannot be read: " + e.what() + unusable_advice,
             __FILE__, __LINE__));
     }
     return info;
@@ -246,16 +241,14 @@ void read_layer_checkpoint(const mpi::Comm& comm, const std::string& path,
         });
     } catch (const Error& e) {
         throw collective(InputDataError("the layer checkpoint '" + path + "' cannot be read: " +
-                                            e.what() + "; delete it to redo that run from its "
-                                            "first layer, or run with --restart",
+                                            e.what() + unusable_advice,
                                         __FILE__, __LINE__));
     }
     const std::uint64_t sum = checksum(comm, train, test, info.width);
     if (sum != info.checksum)
         throw collective(InputDataError(
             "the layer checkpoint '" + path + "' is damaged: its data's checksum is " + hex(sum) +
-                ", its attribute says " + hex(info.checksum) + "; delete it to redo that run "
-                "from its first layer, or run with --restart",
+                ", its attribute says " + hex(info.checksum) + unusable_advice,
             __FILE__, __LINE__));
 }
 

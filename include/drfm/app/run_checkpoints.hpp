@@ -39,6 +39,11 @@ bool writes_checkpoints(const config::RunConfig& run, const mpi::Comm& world);
 /// "<run.checkpoint_dir or the directory of output.path>/<file name of output.path>.run<run>.ckpt".
 std::string checkpoint_path(const config::Config& base, std::int64_t run);
 
+/// Whether a checkpoint is written after `layer` of a run of `cfg` (when checkpoints are written
+/// at all): after every layer but the last, and after the last only when the final predictor
+/// follows it.
+bool checkpoint_after(const config::Config& cfg, int layer);
+
 /// Bytes of the checkpoint written after `layer` of a run of `cfg` on `shape` (the features of the
 /// next layer, train and test, in float64).
 double checkpoint_bytes(const config::Config& cfg, const ProblemShape& shape, int layer);

@@ -58,6 +58,12 @@ private:
     FileHandle handle_;
 };
 
+/// Not collective. Best effort: `path`'s data (a file or a directory's entries) reach the disk
+/// (fsync), e.g. a results file's records before the status or the checkpoint that says they are
+/// there. A failure is a warning on the log (the data stay in the page cache, which survives the
+/// process).
+void sync_file(const std::string& path);
+
 /// Data-transfer property list for `transfer` (H5FD_MPIO_COLLECTIVE or _INDEPENDENT).
 PropertyListHandle transfer_properties(Transfer transfer);
 

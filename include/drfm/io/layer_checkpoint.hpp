@@ -68,9 +68,4 @@ void read_layer_checkpoint(const mpi::Comm& comm, const std::string& path,
                            const CheckpointInfo& info, const SplitRows<double>& train,
                            const SplitRows<double>& test);
 
-/// Best effort: `path`'s data reach the disk (fsync), e.g. a results file's records before the
-/// checkpoint that says they are there. A failure is a warning on the log (the data stay in the
-/// page cache, which survives the process).
-void sync_file(const std::string& path);
-
 }  // namespace drfm::io
