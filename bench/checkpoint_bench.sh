@@ -5,8 +5,8 @@
 # is killed once it has read the checkpoint (its `resume` event). Prints the layer's seconds (which
 # include the checkpoint), the checkpoint's write seconds and size (the progress file's `layer`
 # and `checkpoint` events), their ratio, and the time from the resumed program's start to its
-# `resume` event (plan, data, the checkpoint read twice: checked whole by all ranks at start-up,
-# then read by the run's grid).
+# `resume` event (plan, data, the checkpoint checked whole by all ranks at start-up, its rows then
+# handed to the run: one rank group reads it once).
 # Usage: bench/checkpoint_bench.sh [N_TRAIN] [RANKS]    (from the source tree, after a build)
 set -euo pipefail
 cd "$(dirname "$0")/.."

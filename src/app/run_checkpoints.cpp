@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <system_error>
+#include <utility>
 
 namespace drfm::app {
 namespace {
@@ -40,6 +41,20 @@ std::int64_t width_after(const config::Config& cfg, const ProblemShape& shape, i
 template <class T>
 io::SplitRows<T> rows_of(T* data, const RowPartition& rows, int rank) {
     return {data, rows.begin(rank), rows.count(rank)};
+}
+
+/// Collective over comm: the start after the checkpoint at `path`, my rows of both splits as
+/// `train` and `test` split them over comm, the checksum checked.
+LayerStart read_rows(const mpi::Comm& comm, const std::string& path, const io::CheckpointInfo& info,
+                     const RowPartition& train, const RowPartition& test) {
+    const int rank = comm.rank();
+    LayerStart start;
+    start.layer = info.layer + 1;
+    start.x = make_host_matrix("drfm::app::layer_input", train.count(rank), info.width);
+    start.x_test = make_host_matrix("drfm::app::layer_input", test.count(rank), info.width);
+    io::read_layer_checkpoint(comm, path, info, rows_of(start.x.data(), train, rank),
+                              rows_of(start.x_test.data(), test, rank));
+    return start;
 }
 
 void remove_file(const std::string& path) {
@@ -113,11 +128,12 @@ std::string describe_checkpoints(const config::Config& cfg, const ProblemShape& 
 
 RunCheckpoints::RunCheckpoints(const Scan& scan, const ScanFile& file,
                                const std::vector<ProblemShape>& shapes, const mpi::Comm& world,
-                               bool write)
+                               bool write, bool one_group)
     : scan_(scan), results_instance_(file.instance),
       config_hash_(config_hash(scan.resolved_toml)), write_(write) {
     const std::size_t runs = scan.runs.size();
     finished_.assign(runs, 0);
+    checked_.resize(runs);
     std::vector<int> present(runs, 0);
     for (std::size_t i = 0; i < runs; ++i) paths_.push_back(checkpoint_path(scan.base(), i));
     if (world.is_root()) {
@@ -171,12 +187,11 @@ RunCheckpoints::RunCheckpoints(const Scan& scan, const ScanFile& file,
                     std::to_string(info.width) + ")" + advice,
                 __FILE__, __LINE__));
         // The data too, now and on all ranks: a damaged file is refused before any run starts,
-        // not later inside one rank group while the others compute.
-        const RowPartition train(info.n, world.size()), test(info.n_test, world.size());
-        std::vector<double> a(static_cast<std::size_t>(train.count(world.rank()) * info.width));
-        std::vector<double> b(static_cast<std::size_t>(test.count(world.rank()) * info.width));
-        io::read_layer_checkpoint(world, paths_[i], info, rows_of(a.data(), train, world.rank()),
-                                  rows_of(b.data(), test, world.rank()));
+        // not later inside one rank group while the others compute. The rows are split over the
+        // world as the data stage splits them over a run's ranks.
+        LayerStart start = read_rows(world, paths_[i], info, RowPartition(info.n, world.size()),
+                                     RowPartition(info.n_test, world.size()));
+        if (one_group) checked_[i] = std::move(start);
         finished_[i] = info.layer;
     }
 }
@@ -185,18 +200,11 @@ io::CheckpointOwner RunCheckpoints::owner(std::int64_t run) const {
     return {results_instance_, config_hash_, scan_.resolved_toml, run};
 }
 
-LayerStart RunCheckpoints::load(std::int64_t run, const data::Data& data,
-                                const mpi::Comm& comm) const {
-    const io::CheckpointInfo info = io::read_checkpoint_info(comm, path(run));
-    LayerStart start;
-    start.layer = info.layer + 1;
-    const int rank = comm.rank();
-    start.x = make_host_matrix("drfm::app::layer_input", data.train.rows.count(rank), info.width);
-    start.x_test = make_host_matrix("drfm::app::layer_input", data.test.rows.count(rank), info.width);
-    io::read_layer_checkpoint(comm, path(run), info,
-                              rows_of(start.x.data(), data.train.rows, rank),
-                              rows_of(start.x_test.data(), data.test.rows, rank));
-    return start;
+LayerStart RunCheckpoints::load(std::int64_t run, const data::Data& data, const mpi::Comm& comm) {
+    LayerStart& kept = checked_.at(static_cast<std::size_t>(run));
+    if (kept.layer > 1) return std::exchange(kept, LayerStart{});  // the same on every rank
+    return read_rows(comm, path(run), io::read_checkpoint_info(comm, path(run)), data.train.rows,
+                     data.test.rows);
 }
 
 std::uint64_t RunCheckpoints::save(std::int64_t run, int layer, const LayerResult& result,

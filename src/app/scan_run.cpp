@@ -146,7 +146,7 @@ RunPlans describe_plan(const Scan& scan, const Groups& groups, const mpi::Comm& 
 class GroupRunner final : public LayerObserver {
 public:
     GroupRunner(const Scan& scan, const RunPlans& plans, const Groups& groups,
-                const io::ResultsFile& results, const RunCheckpoints& checkpoints,
+                const io::ResultsFile& results, RunCheckpoints& checkpoints,
                 RunDispatcher& dispatcher, const ProgressFile& progress,
                 const Stopwatch& since_start)
         : scan_(scan), plans_(plans), groups_(groups), results_(results),
@@ -363,7 +363,7 @@ private:
     const RunPlans& plans_;
     const Groups& groups_;
     const io::ResultsFile& results_;
-    const RunCheckpoints& checkpoints_;
+    RunCheckpoints& checkpoints_;
     RunDispatcher& dispatcher_;
     const ProgressFile& progress_;
     const Stopwatch& since_start_;
@@ -402,7 +402,8 @@ ScanOutcome run_scan(const Scan& scan, const mpi::Comm& world, const ScanOptions
 
     ScanFile file = open_scan_file(world, scan, scan_layout(scan, plans), groups.describe(),
                                    options.restart);
-    const RunCheckpoints checkpoints(scan, file, plans.shapes, world, write_checkpoints);
+    RunCheckpoints checkpoints(scan, file, plans.shapes, world, write_checkpoints,
+                               groups.count == 1);
     std::vector<io::RunStatus>& statuses = file.statuses;
     std::vector<std::int64_t> pending;
     for (std::size_t i = 0; i < statuses.size(); ++i)

@@ -62,9 +62,11 @@ public:
     /// runs already ended (a kill between setting the status and removing it), half-written
     /// `.writing` files. Checks each remaining one completely (attributes, shapes, checksum)
     /// against the results file: a damaged or foreign checkpoint is a collective InputDataError
-    /// naming it and what differs, and nothing in the results file is touched.
+    /// naming it and what differs, and nothing in the results file is touched. With `one_group`
+    /// (the world is the only rank group, so it computes every run) the rows read for the check
+    /// are kept for load(), which then reads nothing again.
     RunCheckpoints(const Scan& scan, const ScanFile& file, const std::vector<ProblemShape>& shapes,
-                   const mpi::Comm& world, bool write);
+                   const mpi::Comm& world, bool write, bool one_group);
 
     bool writes() const noexcept { return write_; }
     /// The last layer of `run` in its checkpoint; 0: none (the run starts at layer 1).
@@ -72,8 +74,9 @@ public:
     const std::string& path(std::int64_t run) const { return paths_.at(static_cast<std::size_t>(run)); }
 
     /// Collective over `comm` (the run's grid): the start after the checkpoint of `run`, my rows
-    /// of both splits in `data`'s row partitions (any number of ranks and any grid).
-    LayerStart load(std::int64_t run, const data::Data& data, const mpi::Comm& comm) const;
+    /// of both splits in `data`'s row partitions (any number of ranks and any grid). Once per
+    /// run: rows kept from the start-up check are handed over, not copied.
+    LayerStart load(std::int64_t run, const data::Data& data, const mpi::Comm& comm);
 
     /// Collective over `comm`: writes the checkpoint after `layer` of `run` from the layer's
     /// output features. The layer's records must be in the results file, synced, before.
@@ -93,6 +96,7 @@ private:
     bool write_;
     std::vector<std::string> paths_;
     std::vector<int> finished_;
+    std::vector<LayerStart> checked_;  ///< per run: the rows of the start-up check, when kept
 };
 
 }  // namespace drfm::app
