@@ -32,7 +32,7 @@ wait_for() {
 "${drfm[@]}" > "$out/first.log" 2>&1 &
 pid=$!
 wait_for run_start 1 $pid
-sleep 10  # inside layer 1 (its stop check comes right after run_start)
+sleep 1  # inside layer 1 (its stop check comes right after run_start; layer 1 takes > 1 s)
 kill -USR1 $pid  # mpirun forwards it; the ranks stop at the next layer boundary
 rc=0
 wait $pid || rc=$?
