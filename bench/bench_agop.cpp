@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     Kokkos::initialize(argc, argv);
     {
         using namespace drfm;
-        agop::AgopInput in;
+        agop::AgopInput<double> in;
         in.points.rows = make_host_matrix("drfm::bench::points", n, d);
         for (std::int64_t j = 0; j < d; ++j)
             for (std::int64_t i = 0; i < n; ++i)

@@ -59,9 +59,10 @@ FeatureMatrix identity_feature_matrix(std::int64_t d, bool diagonal) {
     return out;
 }
 
-HostMatrix transform(const HostMatrix& points, const HostMatrix& sqrt_m) {
+template <class T>
+HostMatrixOf<T> transform(const HostMatrixOf<T>& points, const HostMatrixOf<T>& sqrt_m) {
     const std::int64_t n = points.extent(0), d = points.extent(1);
-    HostMatrix out = make_host_matrix("drfm::agop::transformed", n, d);
+    HostMatrixOf<T> out = make_host_matrix<T>("drfm::agop::transformed", n, d);
     if (sqrt_m.extent(1) == 1 && d != 1) {
         auto p = to_device(points);
         auto s = to_device(sqrt_m);
@@ -73,8 +74,11 @@ HostMatrix transform(const HostMatrix& points, const HostMatrix& sqrt_m) {
         Kokkos::deep_copy(out, o);
         return out;
     }
-    blas::gemm(blas::Op::none, blas::Op::none, 1.0, points, sqrt_m, 0.0, out);
+    blas::gemm(blas::Op::none, blas::Op::none, T(1), points, sqrt_m, T(0), out);
     return out;
 }
+
+template HostMatrix transform(const HostMatrix&, const HostMatrix&);
+template HostMatrixOf<float> transform(const HostMatrixOf<float>&, const HostMatrixOf<float>&);
 
 }  // namespace drfm::agop

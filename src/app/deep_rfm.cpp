@@ -7,7 +7,10 @@
 #include "drfm/dist/linalg.hpp"
 #include "drfm/kernel/kernel_matrix.hpp"
 
+#include "drfm/core/log.hpp"
+
 #include <algorithm>
+#include <cmath>
 
 namespace drfm::app {
 namespace {
@@ -75,36 +78,88 @@ WeightsFactory default_weights(const config::ModelConfig& model) {
 
 namespace {
 
+/// The scalars of model.precision (docs/methods.md, "Precision"): T for the kernel tiles, the
+/// solve, the AGOP's and the features' GEMMs; Sum for adding up the AGOP; `refined`: a float
+/// factorisation refined to float64 accuracy (solve::fit_refined) instead of a plain solve in T.
+template <class Compute, class Summed, bool Refined>
+struct Precision {
+    using T = Compute;
+    using Sum = Summed;
+    static constexpr bool refined = Refined;
+};
+using Float64 = Precision<double, double, false>;
+using Float32 = Precision<float, float, false>;
+using Mixed = Precision<float, double, true>;
+
+/// f(Precision type of cfg.model.precision).
+template <class F>
+decltype(auto) with_precision(const config::ModelConfig& model, F&& f) {
+    switch (model.precision) {
+        case config::Precision::float32: return f(Float32());
+        case config::Precision::mixed: return f(Mixed());
+        case config::Precision::float64: break;
+    }
+    return f(Float64());
+}
+
 /// A kernel ridge predictor: the grid points of its kernel matrix and its n×c coefficients.
+template <class T>
 struct FittedKrr {
-    kernel::GridPoints points;
+    kernel::BasicGridPoints<T> points;
     HostMatrix alpha;
 };
 
+/// The float32 numbers of a layer must stay finite; float64 ones do unless the input is broken.
+void require_finite(const HostMatrix& m, const std::string& what, const std::string& context) {
+    for (size_t i = 0; i < m.size(); ++i)
+        if (!std::isfinite(m.data()[i]))
+            throw collective(NumericalError(
+                detail::concat(context, ": the ", what, " has a non-finite entry; with "
+                               "model.precision = \"float32\" use \"mixed\" or \"float64\", or a "
+                               "larger model.ridge"),
+                __FILE__, __LINE__));
+}
+
 /// Fits the KRR of `kf` on my rows `coords` (the kernel's coordinates): kernel → solve, in the
-/// run's kernel matrix `k`. A solver failure is re-thrown with `context` (which layer, which fit)
-/// in front.
-FittedKrr fit_krr(const kernel::KernelFunction& kf, const HostMatrix& coords, const data::Data& data,
-                  const config::Config& cfg, dist::DistMatrix& k, PhaseTimes& times,
-                  const std::string& context) {
+/// run's kernel matrix. A solver failure is re-thrown with `context` (which layer, which fit) in
+/// front.
+template <class P, class T = typename P::T>
+FittedKrr<T> fit_krr(const kernel::KernelFunction& kf, const HostMatrixOf<T>& coords,
+                     const data::Data& data, const config::Config& cfg, KernelStorage& storage,
+                     PhaseTimes& times, const std::string& context) {
+    dist::BasicDistMatrix<T>& k = storage.template matrix<T>();
     const dist::BlacsGrid& grid = k.grid();
     DRFM_CHECK(k.rows() == data.train.n && k.cols() == data.train.n, Error,
                "fit_krr: the kernel storage is ", k.rows(), "x", k.cols(), ", not n x n with n = ",
                data.train.n);
-    FittedKrr fit;
-    // The Cholesky solve reads one triangle, so only that one is assembled (and ever resident).
-    // The first fit of a run first-touches it: part of assembling it.
+    FittedKrr<T> fit;
+    // A Cholesky solve reads one triangle, so only that one is assembled (and ever resident); the
+    // refined solve reads the other one too. The first fit of a run first-touches it: part of
+    // assembling it.
     timed(times, Phase::kernel, [&] {
         fit.points = kernel::gather_grid_points(grid.comm(), data.train.rows, coords,
                                                 k.distribution());
-        if (cfg.model.ridge > 0.0)
+        if (cfg.model.ridge > 0.0 && !P::refined)
             kernel::assemble_triangle(kf, fit.points, cfg.model.ridge,
                                       dist::cholesky_triangle(grid), k);
-        else kernel::assemble(kf, fit.points, 0.0, k);
+        else kernel::assemble(kf, fit.points, std::max(cfg.model.ridge, 0.0), k);
     });
     try {
         fit.alpha = timed(times, Phase::solve, [&] {
-            return solve::fit(k, cfg.model.ridge, data.train.labels, data.train.classes);
+            if constexpr (P::refined) {
+                solve::RefinedFit refined = solve::fit_refined(k, cfg.model.ridge, data.train.labels,
+                                                               data.train.classes);
+                if (refined.fell_back)
+                    log::info() << context << ": mixed solve: float32 refinement did not converge "
+                                << "(backward error " << refined.backward_error << " after "
+                                << refined.steps << " steps); solved in float64";
+                else
+                    log::info() << context << ": mixed solve: float32 Cholesky + " << refined.steps
+                                << " refinement steps, backward error " << refined.backward_error;
+                return refined.alpha;
+            } else {
+                return solve::fit(k, cfg.model.ridge, data.train.labels, data.train.classes);
+            }
         });
     } catch (const Error& e) {
         throw collective(NumericalError(context + ": " + e.what(), e.file(), e.line()));
@@ -114,8 +169,9 @@ FittedKrr fit_krr(const kernel::KernelFunction& kf, const HostMatrix& coords, co
 
 /// Scores of a fitted predictor on both splits. `x_test`: my test rows; `sqrt`: the S of the
 /// predictor's kernel coordinates x S (empty for M = I).
-PredictorScores score_krr(const kernel::KernelFunction& kf, const FittedKrr& fit,
-                          const HostMatrix& x_test, const HostMatrix& sqrt,
+template <class T>
+PredictorScores score_krr(const kernel::KernelFunction& kf, const FittedKrr<T>& fit,
+                          const HostMatrixOf<T>& x_test, const HostMatrixOf<T>& sqrt,
                           const data::Data& data, const config::Config& cfg,
                           const dist::BlacsGrid& grid, PhaseTimes& times) {
     const mpi::Comm& comm = grid.comm();
@@ -126,7 +182,7 @@ PredictorScores score_krr(const kernel::KernelFunction& kf, const FittedKrr& fit
     out.train = score_rows(out.train_predictions, data.train, comm);
     if (data.test.n > 0) {
         out.test = timed(times, Phase::predict, [&] {
-            const HostMatrix test_coords = sqrt.size() > 0 ? agop::transform(x_test, sqrt) : x_test;
+            const HostMatrixOf<T> test_coords = sqrt.size() > 0 ? agop::transform(x_test, sqrt) : x_test;
             const dist::Distribution test_layout({data.test.n, n}, {block, block}, grid.shape(), grid.coord());
             auto cross = kernel::gather_cross_points(comm, data.test.rows, test_coords, test_layout, fit.points);
             return solve::predict_and_score(kf, cross, fit.alpha, data.test.labels, grid);
@@ -139,17 +195,31 @@ std::string iteration_context(int layer, int t) {
     return detail::concat("layer ", layer, ", RFM iteration ", t + 1);
 }
 
-}  // namespace
-
-dist::DistMatrix make_kernel_storage(const config::Config& cfg, std::int64_t n,
-                                     const dist::BlacsGrid& grid) {
-    const int block = cfg.parallel.block_size;
-    return dist::DistMatrix(grid, {n, n}, {block, block}, dist::Fill::none);
+/// Top-k eigenvalues of the layer's kernel matrix K(X_l, X_l), descending, in float64 (the
+/// kernel picture is float64 in every precision): in the run's storage when it is float64 (the
+/// fit's factor is no longer needed), else in a float64 matrix of its own while they are computed.
+template <class T>
+std::vector<double> kernel_eigenvalues(const kernel::KernelFunction& kf, const FittedKrr<T>& fit,
+                                       std::int64_t k, KernelStorage& storage) {
+    auto top = [&](dist::DistMatrix& matrix, const kernel::GridPoints& points) {
+        kernel::assemble(kf, points, 0.0, matrix);
+        auto eig = dist::eigh_top(matrix, std::min<std::int64_t>(k, matrix.rows()));
+        return std::vector<double>(eig.values.rbegin(), eig.values.rend());
+    };
+    if constexpr (std::is_same_v<T, double>) {
+        return top(storage.matrix<double>(), fit.points);
+    } else {
+        const dist::DistMatrixF& run = storage.matrix<float>();
+        dist::DistMatrix wide(run.grid(), run.size(), run.distribution().block(), dist::Fill::none);
+        return top(wide, kernel::in_precision<double>(fit.points));
+    }
 }
 
-LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
-                      const config::Config& cfg, dist::DistMatrix& kernel_storage,
-                      const WeightsFactory& weights, PhaseTimes& times) {
+template <class P>
+LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
+                         const config::Config& cfg, KernelStorage& kernel_storage,
+                         const WeightsFactory& weights, PhaseTimes& times) {
+    using T = typename P::T;
     const dist::BlacsGrid& grid = kernel_storage.grid();
     const config::ModelConfig& model = cfg.model;
     const mpi::Comm& comm = grid.comm();
@@ -157,27 +227,32 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
     const kernel::KernelFunction kf = kernel::KernelFunction::from(model);
     const bool diagonal = model.agop == config::AgopKind::diag;
 
+    LayerResult out;
+    HostMatrixOf<T> xt, xt_test;  // X_l in the layer's scalar
     timed(times, Phase::features, [&] {
         features::normalise_rows(x);
         features::normalise_rows(x_test);
+        xt = in_precision<T>(x, "drfm::app::layer_x");
+        xt_test = in_precision<T>(x_test, "drfm::app::layer_x_test");
     });
-    LayerResult out;
-    out.x = x;
+    out.x = in_precision<double>(xt, "drfm::app::layer_x");
     agop::FeatureMatrix fm = agop::identity_feature_matrix(d, diagonal);
-    FittedKrr fit;
-    HostMatrix kernel_coords = x;     // x S of the current M (x itself for M_0 = I)
-    HostMatrix predictor_sqrt;        // S of the kernel of the last fit; empty for M_0 = I
+    FittedKrr<T> fit;
+    HostMatrixOf<T> kernel_coords = xt;  // x S of the current M (x itself for M_0 = I)
+    HostMatrixOf<T> predictor_sqrt;      // S of the kernel of the last fit; empty for M_0 = I
     for (int t = 0; t < model.rfm_iters; ++t) {
+        const std::string context = iteration_context(layer, t);
         if (t > 0) {
-            predictor_sqrt = fm.sqrt_m;
-            kernel_coords = timed(times, Phase::sqrt, [&] { return agop::transform(x, predictor_sqrt); });
+            predictor_sqrt = in_precision<T>(fm.sqrt_m, "drfm::app::sqrt_m");
+            kernel_coords = timed(times, Phase::sqrt, [&] { return agop::transform(xt, predictor_sqrt); });
         }
-        fit = fit_krr(kf, kernel_coords, data, cfg, kernel_storage, times,
-                      iteration_context(layer, t));
+        fit = fit_krr<P>(kf, kernel_coords, data, cfg, kernel_storage, times, context);
         const HostMatrix hat = timed(times, Phase::agop, [&] {
-            agop::AgopInput in{fit.points, fit.alpha, n};
-            return agop::agop(kf, in, {model.agop, model.centering, 256}, grid.row_comm(), comm);
+            agop::AgopInput<T> in{fit.points, fit.alpha, n};
+            return agop::agop<T, typename P::Sum>(kf, in, {model.agop, model.centering, 256},
+                                                  grid.row_comm(), comm);
         });
+        require_finite(hat, "AGOP", context);
         timed(times, Phase::sqrt, [&] {
             out.raw_agop = sandwich(hat, fm.sqrt_m);
             fm = agop::normalise_and_sqrt(out.raw_agop);
@@ -185,40 +260,82 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
     }
     if (cfg.analysis.kernel_eigs && model.rfm_iters > 0) {
         timed(times, Phase::analysis, [&] {
-            // The fit's factor is no longer needed: its storage takes the whole kernel matrix.
-            kernel::assemble(kf, fit.points, 0.0, kernel_storage);
-            auto eig = dist::eigh_top(kernel_storage,
-                                      std::min<std::int64_t>(cfg.analysis.kernel_eigs_k, n));
-            out.kernel_eigenvalues.assign(eig.values.rbegin(), eig.values.rend());
+            out.kernel_eigenvalues = kernel_eigenvalues(kf, fit, cfg.analysis.kernel_eigs_k, kernel_storage);
         });
     }
 
     // The layer's predictor f_{T−1} on both splits (its kernel coordinates are those of `fit`).
     out.alpha = fit.alpha;
     static_cast<PredictorScores&>(out) =
-        score_krr(kf, fit, x_test, predictor_sqrt, data, cfg, grid, times);
+        score_krr(kf, fit, xt_test, predictor_sqrt, data, cfg, grid, times);
 
     out.feature_matrix = fm;
     timed(times, Phase::features, [&] {
-        out.mx = agop::transform(x, fm.sqrt_m);
+        const HostMatrixOf<T> s = in_precision<T>(fm.sqrt_m, "drfm::app::sqrt_m");
+        const HostMatrixOf<T> mx = agop::transform(xt, s);
         const features::FeatureWeights w = weights(layer, d);
-        out.phi = features::apply(w, out.mx);
-        out.phi_test = features::apply(w, agop::transform(x_test, fm.sqrt_m));
+        out.mx = in_precision<double>(mx, "drfm::app::mx");
+        out.phi = in_precision<double>(features::apply(w, mx), "drfm::app::phi");
+        out.phi_test = in_precision<double>(features::apply(w, agop::transform(xt_test, s)),
+                                            "drfm::app::phi_test");
     });
+    require_finite(out.phi, "feature matrix", detail::concat("layer ", layer));
     return out;
 }
 
-PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Data& data,
-                                const config::Config& cfg, dist::DistMatrix& kernel_storage,
-                                PhaseTimes& times) {
-    const dist::BlacsGrid& grid = kernel_storage.grid();
+template <class P>
+PredictorScores final_predictor_in(HostMatrix x, HostMatrix x_test, const data::Data& data,
+                                   const config::Config& cfg, KernelStorage& kernel_storage,
+                                   PhaseTimes& times) {
+    using T = typename P::T;
+    HostMatrixOf<T> xt, xt_test;
     timed(times, Phase::features, [&] {
         features::normalise_rows(x);
         features::normalise_rows(x_test);
+        xt = in_precision<T>(x, "drfm::app::final_x");
+        xt_test = in_precision<T>(x_test, "drfm::app::final_x_test");
     });
     const kernel::KernelFunction kf = kernel::KernelFunction::from(cfg.model);
-    const FittedKrr fit = fit_krr(kf, x, data, cfg, kernel_storage, times, "final predictor");
-    return score_krr(kf, fit, x_test, HostMatrix(), data, cfg, grid, times);
+    const FittedKrr<T> fit = fit_krr<P>(kf, xt, data, cfg, kernel_storage, times, "final predictor");
+    return score_krr(kf, fit, xt_test, HostMatrixOf<T>(), data, cfg, kernel_storage.grid(), times);
+}
+
+}  // namespace
+
+KernelStorage::KernelStorage(const config::Config& cfg, std::int64_t n, const dist::BlacsGrid& grid)
+    : grid_(&grid) {
+    const dist::BlockSize block{cfg.parallel.block_size, cfg.parallel.block_size};
+    if (cfg.model.precision == config::Precision::float64)
+        double_.emplace(grid, dist::GlobalSize{n, n}, block, dist::Fill::none);
+    else float_.emplace(grid, dist::GlobalSize{n, n}, block, dist::Fill::none);
+}
+
+template <>
+dist::DistMatrix& KernelStorage::matrix<double>() {
+    DRFM_CHECK(double_.has_value(), Error, "KernelStorage: the run's kernel matrix is not float64");
+    return *double_;
+}
+
+template <>
+dist::DistMatrixF& KernelStorage::matrix<float>() {
+    DRFM_CHECK(float_.has_value(), Error, "KernelStorage: the run's kernel matrix is not float32");
+    return *float_;
+}
+
+LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
+                      const config::Config& cfg, KernelStorage& kernel_storage,
+                      const WeightsFactory& weights, PhaseTimes& times) {
+    return with_precision(cfg.model, [&](auto p) {
+        return run_layer_in<decltype(p)>(layer, x, x_test, data, cfg, kernel_storage, weights, times);
+    });
+}
+
+PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Data& data,
+                                const config::Config& cfg, KernelStorage& kernel_storage,
+                                PhaseTimes& times) {
+    return with_precision(cfg.model, [&](auto p) {
+        return final_predictor_in<decltype(p)>(x, x_test, data, cfg, kernel_storage, times);
+    });
 }
 
 }  // namespace drfm::app

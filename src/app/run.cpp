@@ -105,7 +105,7 @@ bool run_layers(const config::Config& cfg, const data::Data& data, const dist::B
     const bool from_data = start.layer == 1;
     HostMatrix x = from_data ? copy_of(data.train.x, "drfm::app::layer_input") : start.x;
     HostMatrix x_test = from_data ? copy_of(data.test.x, "drfm::app::layer_input") : start.x_test;
-    dist::DistMatrix kernel_storage = make_kernel_storage(cfg, data.train.n, grid);
+    KernelStorage kernel_storage(cfg, data.train.n, grid);
     for (int layer = start.layer; layer <= cfg.model.depth; ++layer) {
         if (!observer.proceed(layer)) return false;
         PhaseTimes times;

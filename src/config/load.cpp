@@ -261,6 +261,10 @@ void ConfigBuilder::check_combinations() const {
         raise(origin_of_any({"model.final_predictor", "analysis.mode"}), "model.final_predictor",
               "must be \"none\" with " + mode + (features ? " (there are no Deep RFM layers)"
                                                        : " (the network is the predictor)"));
+    if (c.model.precision == Precision::mixed && c.model.ridge <= 0.0)
+        raise(origin_of_any({"model.precision", "model.ridge"}), "model.precision",
+              "\"mixed\" refines a Cholesky solve, which needs model.ridge > 0; interpolation "
+              "(model.ridge <= 0) runs in \"float64\" or \"float32\"");
     if (file_source && !features && c.data.n_test > 0 && c.data.test_path.empty())
         raise(origin_of_any({"data.n_test", "data.source"}), "data.test_path",
               "required when data.n_test = " + std::to_string(c.data.n_test) +

@@ -180,6 +180,9 @@ std::vector<KeySpec> build_schema() {
         entry<&C::model, &M::seed>("model.seed", at_least(0), "seed of the random features", 15),
         entry<&C::model, &M::final_predictor>("model.final_predictor", any,
             "predictor after the last layer: none or a KRR on the last features", 14),
+        entry<&C::model, &M::precision>("model.precision", any,
+            "float64; float32 (kernel, solve, AGOP, features); mixed (float32 kernel tiles and "
+            "AGOP GEMMs, float64 sums and a refined float64-accurate solve)", 12),
 
         entry<&C::output, &O::path>("output.path", non_empty, "HDF5 results file"),
         entry<&C::output, &O::overwrite>("output.overwrite", any,

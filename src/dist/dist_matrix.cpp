@@ -34,7 +34,8 @@ Descriptor make_descriptor(const BlacsGrid& grid, const Distribution& dist) {
 
 }  // namespace
 
-DistMatrix::DistMatrix(const BlacsGrid& grid, GlobalSize size, BlockSize block, Fill fill)
+template <class T>
+BasicDistMatrix<T>::BasicDistMatrix(const BlacsGrid& grid, GlobalSize size, BlockSize block, Fill fill)
     : grid_(&grid),
       dist_(checked_distribution(grid, size, block)),
       desc_(make_descriptor(grid, dist_)),
@@ -43,18 +44,20 @@ DistMatrix::DistMatrix(const BlacsGrid& grid, GlobalSize size, BlockSize block, 
     // Fill::none leaves the memory to its writer, which may fill only part of it (a triangle).
     if (fill == Fill::zeros) {
         populate_for_writing(local_);
-        Kokkos::deep_copy(local_, 0.0);
+        Kokkos::deep_copy(local_, T(0));
     }
 }
 
-DistMatrix DistMatrix::clone() const {
-    DistMatrix copy(*grid_, dist_.size(), dist_.block());
+template <class T>
+BasicDistMatrix<T> BasicDistMatrix<T>::clone() const {
+    BasicDistMatrix copy(*grid_, dist_.size(), dist_.block());
     Kokkos::deep_copy(copy.local_, local_);
     return copy;
 }
 
-HostMatrix DistMatrix::replicate() const {
-    HostMatrix full("drfm::dist::replicate", static_cast<size_t>(rows()),
+template <class T>
+HostMatrixOf<T> BasicDistMatrix<T>::replicate() const {
+    HostMatrixOf<T> full("drfm::dist::replicate", static_cast<size_t>(rows()),
                     static_cast<size_t>(cols()));
     for (std::int64_t j = 0; j < dist_.local_cols(); ++j) {
         std::int64_t gj = dist_.global_col(LocalIndex{j}).value;
@@ -66,5 +69,8 @@ HostMatrix DistMatrix::replicate() const {
     grid_->comm().allreduce_sum(full.data(), rows() * cols());
     return full;
 }
+
+template class BasicDistMatrix<double>;
+template class BasicDistMatrix<float>;
 
 }  // namespace drfm::dist

@@ -3,12 +3,12 @@
 namespace drfm::dist {
 namespace {
 
-// A committed MPI datatype for one row of `width` doubles, freed on scope exit.
+// A committed MPI datatype for one row of `width` entries of `scalar`, freed on scope exit.
 class RowType {
 public:
-    explicit RowType(std::int64_t width) {
+    RowType(std::int64_t width, MPI_Datatype scalar) {
         DRFM_MPI(MPI_Type_contiguous(mpi::to_mpi_count(width, "gather_rows row width"),
-                                     MPI_DOUBLE, &type_));
+                                     scalar, &type_));
         DRFM_MPI(MPI_Type_commit(&type_));
     }
     ~RowType() { MPI_Type_free(&type_); }
@@ -39,12 +39,15 @@ Layout make_layout(const std::vector<std::int64_t>& counts, const char* what) {
 
 // Rank r's rows of an Alltoallv buffer laid out by `layout` in rows of `width`: one
 // count × width column-major block, so that packing and unpacking both walk columns.
-HostMatrix peer_block(const HostMatrix& buffer, const Layout& layout, int r, std::int64_t width) {
-    return HostMatrix(buffer.data() + static_cast<std::int64_t>(layout.displs[r]) * width,
+template <class T>
+HostMatrixOf<T> peer_block(const HostMatrixOf<T>& buffer, const Layout& layout, int r,
+                           std::int64_t width) {
+    return HostMatrixOf<T>(buffer.data() + static_cast<std::int64_t>(layout.displs[r]) * width,
                       static_cast<size_t>(layout.counts[r]), static_cast<size_t>(width));
 }
 
-void check_arguments(const mpi::Comm& comm, const RowPartition& rows, const HostMatrix& local,
+template <class T>
+void check_arguments(const mpi::Comm& comm, const RowPartition& rows, const HostMatrixOf<T>& local,
                      const std::vector<std::int64_t>& wanted) {
     mpi::collective(comm, [&] {
         DRFM_CHECK(rows.parts() == comm.size(), Error, "gather_rows: the row partition has ",
@@ -66,12 +69,13 @@ void check_arguments(const mpi::Comm& comm, const RowPartition& rows, const Host
 
 }  // namespace
 
-HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const HostMatrix& local,
-                       const std::vector<std::int64_t>& wanted) {
+template <class T>
+HostMatrixOf<T> gather_rows(const mpi::Comm& comm, const RowPartition& rows,
+                            const HostMatrixOf<T>& local, const std::vector<std::int64_t>& wanted) {
     check_arguments(comm, rows, local, wanted);
     const auto width = static_cast<std::int64_t>(local.extent(1));
     const auto n_wanted = static_cast<std::int64_t>(wanted.size());
-    HostMatrix result = make_host_matrix("drfm::dist::gather_rows", n_wanted, width);
+    HostMatrixOf<T> result = make_host_matrix<T>("drfm::dist::gather_rows", n_wanted, width);
     if (width == 0) return result;  // same on every rank (checked above)
 
     // My own rows are copied from `local` below and never travel. The others are requested from
@@ -110,25 +114,25 @@ HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const Ho
 
     // Answer with the asked rows. The buffers are left uninitialised, since every element is
     // written before it is read.
-    const HostMatrix packed =
-        make_host_matrix("drfm::dist::gather_rows_packed", width, theirs.total);
+    const HostMatrixOf<T> packed =
+        make_host_matrix<T>("drfm::dist::gather_rows_packed", width, theirs.total);
     for (int r = 0; r < p; ++r) {
-        const HostMatrix block = peer_block(packed, theirs, r, width);
+        const HostMatrixOf<T> block = peer_block(packed, theirs, r, width);
         const std::int64_t* asked_of_r = asked.data() + theirs.displs[r];
         for (std::int64_t c = 0; c < width; ++c)
             for (size_t q = 0; q < block.extent(0); ++q)
                 block(q, c) = local(asked_of_r[q] - first, c);
     }
-    const HostMatrix received =
-        make_host_matrix("drfm::dist::gather_rows_received", width, mine.total);
-    RowType row(width);
+    const HostMatrixOf<T> received =
+        make_host_matrix<T>("drfm::dist::gather_rows_received", width, mine.total);
+    RowType row(width, mpi::datatype<T>());
     DRFM_MPI(MPI_Alltoallv(packed.data(), theirs.counts.data(), theirs.displs.data(), row.get(),
                            received.data(), mine.counts.data(), mine.displs.data(), row.get(),
                            comm.get()));
 
     // Row t of the result starts at row_start[t], its entries ld[t] apart: in local when it is
     // mine, else in its sender's block of `received`.
-    std::vector<const double*> row_start(wanted.size());
+    std::vector<const T*> row_start(wanted.size());
     std::vector<std::int64_t> ld(wanted.size());
     for (size_t t = 0; t < wanted.size(); ++t) {
         if (slot[t] < 0) {
@@ -145,6 +149,11 @@ HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const Ho
         for (size_t t = 0; t < wanted.size(); ++t) result(t, c) = row_start[t][c * ld[t]];
     return result;
 }
+
+template HostMatrix gather_rows(const mpi::Comm&, const RowPartition&, const HostMatrix&,
+                                const std::vector<std::int64_t>&);
+template HostMatrixOf<float> gather_rows(const mpi::Comm&, const RowPartition&,
+                                         const HostMatrixOf<float>&, const std::vector<std::int64_t>&);
 
 DistMatrix block_cyclic_from_rows(const BlacsGrid& grid, const RowPartition& rows,
                                   const HostMatrix& local, BlockSize block) {

@@ -4,6 +4,7 @@
 #include "scalapack_checks.hpp"
 
 #include <algorithm>
+#include <string>
 #include <vector>
 
 namespace drfm::dist {
@@ -11,10 +12,37 @@ namespace {
 
 constexpr int one = 1;  // ScaLAPACK's 1-based (ia, ja) of a whole matrix
 
+/// The LAPACK and ScaLAPACK factorisations of each scalar, for code written once over both.
+template <class T>
+struct Factorisations;
+template <>
+struct Factorisations<double> {
+    static constexpr char letter = 'd';
+    static constexpr auto potrf = dpotrf_, potrs = dpotrs_;
+    static constexpr auto getrf = dgetrf_, getrs = dgetrs_;
+    static constexpr auto ppotrf = pdpotrf_, ppotrs = pdpotrs_;
+    static constexpr auto pgetrf = pdgetrf_, pgetrs = pdgetrs_;
+};
+template <>
+struct Factorisations<float> {
+    static constexpr char letter = 's';
+    static constexpr auto potrf = spotrf_, potrs = spotrs_;
+    static constexpr auto getrf = sgetrf_, getrs = sgetrs_;
+    static constexpr auto ppotrf = pspotrf_, ppotrs = pspotrs_;
+    static constexpr auto pgetrf = psgetrf_, pgetrs = psgetrs_;
+};
+
+/// The routine's name as the user would look it up: "pdpotrf", "spotrf", ...
+template <class T>
+std::string routine(bool lapack, const char* name) {
+    return drfm::detail::concat(lapack ? "" : "p", Factorisations<T>::letter, name);
+}
+
 // On a 1x1 grid the local block is the whole matrix, and ScaLAPACK's factorisations only add their
 // PBLAS layers to every panel: LAPACK's (OpenBLAS's) dpotrf is about 1.5x faster at n = 10000
 // (bench/RESULTS.md). Same algorithm, same checks; results differ from a larger grid's by rounding.
-bool one_process(const DistMatrix& a) { return a.grid().nprow() * a.grid().npcol() == 1; }
+template <class T>
+bool one_process(const BasicDistMatrix<T>& a) { return a.grid().nprow() * a.grid().npcol() == 1; }
 
 // Rows × columns of op(X).
 GlobalSize op_size(Trans trans, const DistMatrix& x) {
@@ -49,48 +77,71 @@ Uplo cholesky_triangle(const BlacsGrid& grid) {
     return grid.nprow() > grid.npcol() ? Uplo::upper : Uplo::lower;
 }
 
-void cholesky_solve(DistMatrix& a, DistMatrix& b) {
+template <class T>
+void cholesky_solve(BasicDistMatrix<T>& a, BasicDistMatrix<T>& b, Uplo triangle) {
+    using F = Factorisations<T>;
     detail::require_square(a, "cholesky_solve");
     detail::require_rhs(a, b, "cholesky_solve");
     int n = to_blas_int(a.rows(), "cholesky_solve n");
     int nrhs = to_blas_int(b.cols(), "cholesky_solve nrhs");
-    char uplo = to_char(cholesky_triangle(a.grid()));
+    char uplo = to_char(triangle);
     int info = 0;
     const bool lapack = one_process(a);
     const int lda = a.desc().lld(), ldb = b.desc().lld();
-    const char* factor = lapack ? "dpotrf" : "pdpotrf";
-    if (lapack) dpotrf_(&uplo, &n, a.data(), &lda, &info, 1);
-    else pdpotrf_(&uplo, &n, a.data(), &one, &one, a.desc().data(), &info, 1);
-    info = detail::agreed_info(a.grid(), factor, info);
+    const std::string factor = routine<T>(lapack, "potrf");
+    if (lapack) F::potrf(&uplo, &n, a.data(), &lda, &info, 1);
+    else F::ppotrf(&uplo, &n, a.data(), &one, &one, a.desc().data(), &info, 1);
+    info = detail::agreed_info(a.grid(), factor.c_str(), info);
     if (info > 0) {
         throw collective(NumericalError(
             drfm::detail::concat(factor, ": the leading minor of order ", info, " of the ", n, "x",
                                  n, " matrix is not positive definite, so neither is the matrix"),
             __FILE__, __LINE__));
     }
-    if (lapack) {
-        dpotrs_(&uplo, &n, &nrhs, a.data(), &lda, b.data(), &ldb, &info, 1);
-    } else {
-        pdpotrs_(&uplo, &n, &nrhs, a.data(), &one, &one, a.desc().data(), b.data(), &one, &one,
-                 b.desc().data(), &info, 1);
-    }
-    detail::agreed_info(a.grid(), lapack ? "dpotrs" : "pdpotrs", info);  // fails on arguments only
+    solve_with_cholesky(a, b, triangle);
 }
 
-void lu_solve(DistMatrix& a, DistMatrix& b) {
+template <class T>
+void solve_with_cholesky(const BasicDistMatrix<T>& factor, BasicDistMatrix<T>& b, Uplo triangle) {
+    using F = Factorisations<T>;
+    detail::require_rhs(factor, b, "solve_with_cholesky");
+    int n = to_blas_int(factor.rows(), "cholesky_solve n");
+    int nrhs = to_blas_int(b.cols(), "cholesky_solve nrhs");
+    char uplo = to_char(triangle);
+    int info = 0;
+    const bool lapack = one_process(factor);
+    const int lda = factor.desc().lld(), ldb = b.desc().lld();
+    if (lapack) {
+        F::potrs(&uplo, &n, &nrhs, factor.data(), &lda, b.data(), &ldb, &info, 1);
+    } else {
+        F::ppotrs(&uplo, &n, &nrhs, factor.data(), &one, &one, factor.desc().data(), b.data(),
+                  &one, &one, b.desc().data(), &info, 1);
+    }
+    // Fails on arguments only.
+    detail::agreed_info(factor.grid(), routine<T>(lapack, "potrs").c_str(), info);
+}
+
+template <class T>
+void cholesky_solve(BasicDistMatrix<T>& a, BasicDistMatrix<T>& b) {
+    cholesky_solve(a, b, cholesky_triangle(a.grid()));
+}
+
+template <class T>
+void lu_solve(BasicDistMatrix<T>& a, BasicDistMatrix<T>& b) {
+    using F = Factorisations<T>;
     detail::require_square(a, "lu_solve");
     detail::require_rhs(a, b, "lu_solve");
     int n = to_blas_int(a.rows(), "lu_solve n");
     int nrhs = to_blas_int(b.cols(), "lu_solve nrhs");
-    // pdgetrf: LOCr(M_A) + MB_A pivot entries (dgetrf: n).
+    // p?getrf: LOCr(M_A) + MB_A pivot entries (?getrf: n).
     std::vector<int> ipiv(static_cast<size_t>(a.distribution().local_rows() + a.desc().mb()));
     int info = 0;
     const bool lapack = one_process(a);
     const int lda = a.desc().lld(), ldb = b.desc().lld();
-    const char* factor = lapack ? "dgetrf" : "pdgetrf";
-    if (lapack) dgetrf_(&n, &n, a.data(), &lda, ipiv.data(), &info);
-    else pdgetrf_(&n, &n, a.data(), &one, &one, a.desc().data(), ipiv.data(), &info);
-    info = detail::agreed_info(a.grid(), factor, info);
+    const std::string factor = routine<T>(lapack, "getrf");
+    if (lapack) F::getrf(&n, &n, a.data(), &lda, ipiv.data(), &info);
+    else F::pgetrf(&n, &n, a.data(), &one, &one, a.desc().data(), ipiv.data(), &info);
+    info = detail::agreed_info(a.grid(), factor.c_str(), info);
     if (info > 0) {
         throw collective(NumericalError(
             drfm::detail::concat(factor, ": U(", info, ",", info, ") is exactly zero, the ", n,
@@ -100,13 +151,23 @@ void lu_solve(DistMatrix& a, DistMatrix& b) {
     }
     char trans = to_char(Trans::none);
     if (lapack) {
-        dgetrs_(&trans, &n, &nrhs, a.data(), &lda, ipiv.data(), b.data(), &ldb, &info, 1);
+        F::getrs(&trans, &n, &nrhs, a.data(), &lda, ipiv.data(), b.data(), &ldb, &info, 1);
     } else {
-        pdgetrs_(&trans, &n, &nrhs, a.data(), &one, &one, a.desc().data(), ipiv.data(), b.data(),
-                 &one, &one, b.desc().data(), &info, 1);
+        F::pgetrs(&trans, &n, &nrhs, a.data(), &one, &one, a.desc().data(), ipiv.data(), b.data(),
+                  &one, &one, b.desc().data(), &info, 1);
     }
-    detail::agreed_info(a.grid(), lapack ? "dgetrs" : "pdgetrs", info);  // fails on arguments only
+    // Fails on arguments only.
+    detail::agreed_info(a.grid(), routine<T>(lapack, "getrs").c_str(), info);
 }
+
+#define DRFM_INSTANTIATE_SOLVERS(T)                                                        \
+    template void cholesky_solve(BasicDistMatrix<T>&, BasicDistMatrix<T>&);                \
+    template void cholesky_solve(BasicDistMatrix<T>&, BasicDistMatrix<T>&, Uplo);          \
+    template void solve_with_cholesky(const BasicDistMatrix<T>&, BasicDistMatrix<T>&, Uplo); \
+    template void lu_solve(BasicDistMatrix<T>&, BasicDistMatrix<T>&);
+DRFM_INSTANTIATE_SOLVERS(double)
+DRFM_INSTANTIATE_SOLVERS(float)
+#undef DRFM_INSTANTIATE_SOLVERS
 
 double norm(Norm kind, const DistMatrix& a) {
     int m = to_blas_int(a.rows(), "norm m");

@@ -37,24 +37,4 @@ int agreed_workspace(const BlacsGrid& grid, double queried, const char* what) {
     return length;
 }
 
-void require_same_grid(const DistMatrix& a, const DistMatrix& b, const char* routine) {
-    DRFM_CHECK(a.desc().ctxt() == b.desc().ctxt(), Error, routine,
-               ": the matrices live on different BLACS grids (contexts ", a.desc().ctxt(), " and ",
-               b.desc().ctxt(), ")");
-}
-
-void require_square(const DistMatrix& a, const char* routine) {
-    DRFM_CHECK(a.rows() == a.cols() && a.desc().mb() == a.desc().nb(), Error, routine,
-               " needs a square matrix in square blocks, got ", a.rows(), "x", a.cols(), " in ",
-               a.desc().mb(), "x", a.desc().nb(), " blocks");
-}
-
-void require_rhs(const DistMatrix& a, const DistMatrix& b, const char* routine) {
-    require_same_grid(a, b, routine);
-    DRFM_CHECK(b.rows() == a.rows() && b.desc().mb() == a.desc().mb(), Error, routine,
-               ": right-hand side is ", b.rows(), "x", b.cols(), " in ", b.desc().mb(),
-               "-row blocks, the matrix ", a.rows(), "x", a.cols(), " in ", a.desc().mb(),
-               "-row blocks (rows and row blocks must match)");
-}
-
 }  // namespace drfm::dist::detail

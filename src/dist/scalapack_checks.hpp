@@ -15,10 +15,29 @@ int agreed_info(const BlacsGrid& grid, const char* routine, int info);
 int agreed_workspace(const BlacsGrid& grid, double queried, const char* what);
 
 /// Same BLACS context (the matrices live on one grid). Throws Error naming the routine.
-void require_same_grid(const DistMatrix& a, const DistMatrix& b, const char* routine);
+template <class A, class B>
+void require_same_grid(const A& a, const B& b, const char* routine) {
+    DRFM_CHECK(a.desc().ctxt() == b.desc().ctxt(), Error, routine,
+               ": the matrices live on different BLACS grids (contexts ", a.desc().ctxt(), " and ",
+               b.desc().ctxt(), ")");
+}
+
 /// Square n × n matrix with square blocks (mb = nb), as the factorisations require.
-void require_square(const DistMatrix& a, const char* routine);
+template <class A>
+void require_square(const A& a, const char* routine) {
+    DRFM_CHECK(a.rows() == a.cols() && a.desc().mb() == a.desc().nb(), Error, routine,
+               " needs a square matrix in square blocks, got ", a.rows(), "x", a.cols(), " in ",
+               a.desc().mb(), "x", a.desc().nb(), " blocks");
+}
+
 /// Same row blocking, as a right-hand side must have: rows and mb equal to a's.
-void require_rhs(const DistMatrix& a, const DistMatrix& b, const char* routine);
+template <class A, class B>
+void require_rhs(const A& a, const B& b, const char* routine) {
+    require_same_grid(a, b, routine);
+    DRFM_CHECK(b.rows() == a.rows() && b.desc().mb() == a.desc().mb(), Error, routine,
+               ": right-hand side is ", b.rows(), "x", b.cols(), " in ", b.desc().mb(),
+               "-row blocks, the matrix ", a.rows(), "x", a.cols(), " in ", a.desc().mb(),
+               "-row blocks (rows and row blocks must match)");
+}
 
 }  // namespace drfm::dist::detail

@@ -32,10 +32,12 @@ FeatureWeights make_weights(const config::ModelConfig& model, int layer, std::in
     return out;
 }
 
-HostMatrix apply(const FeatureWeights& weights, const HostMatrix& rows) {
+template <class T>
+HostMatrixOf<T> apply(const FeatureWeights& weights, const HostMatrixOf<T>& rows) {
     const std::int64_t n = rows.extent(0), width = weights.w.extent(0);
-    HostMatrix out = make_host_matrix("drfm::features::phi", n, width);
-    blas::gemm(blas::Op::none, blas::Op::transpose, 1.0, rows, weights.w, 0.0, out);
+    HostMatrixOf<T> out = make_host_matrix<T>("drfm::features::phi", n, width);
+    blas::gemm(blas::Op::none, blas::Op::transpose, T(1), rows,
+               in_precision<T>(weights.w, "drfm::features::weights"), T(0), out);
     auto o = to_device(out);
     auto phase = to_device(weights.phase);
     const bool cosine = weights.map == config::FeatureMap::cosine;
@@ -44,12 +46,15 @@ HostMatrix apply(const FeatureWeights& weights, const HostMatrix& rows) {
         "drfm::features::activation",
         ColumnMajorPolicy<2>({0, 0}, {n, width}),
         KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t a) {
-            o(i, a) = cosine ? amplitude * math::cos(o(i, a) + phase(a))
-                             : (o(i, a) > 0.0 ? o(i, a) : 0.0);
+            o(i, a) = cosine ? static_cast<T>(amplitude * math::cos(o(i, a) + phase(a)))
+                             : (o(i, a) > T(0) ? o(i, a) : T(0));
         });
     Kokkos::deep_copy(out, o);
     return out;
 }
+
+template HostMatrix apply(const FeatureWeights&, const HostMatrix&);
+template HostMatrixOf<float> apply(const FeatureWeights&, const HostMatrixOf<float>&);
 
 void normalise_rows(const HostMatrix& rows) {
     auto x = to_device(rows);

@@ -9,18 +9,20 @@ namespace {
 using HostIds = Kokkos::View<const std::int64_t*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
 using DeviceIds = Kokkos::View<const std::int64_t*, MemSpace>;
 /// A column-major window (leading dimension ≥ rows) of host memory, as a Kokkos view.
+template <class T>
 using HostWindow =
-    Kokkos::View<double**, Kokkos::LayoutStride, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
+    Kokkos::View<T**, Kokkos::LayoutStride, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
 }  // namespace
 
-HostVector squared_row_norms(const HostMatrix& points) {
+template <class T>
+HostVectorOf<T> squared_row_norms(const HostMatrixOf<T>& points) {
     const std::int64_t n = points.extent(0), d = points.extent(1);
     auto x = to_device(points);
-    DeviceVector norms(Kokkos::view_alloc("drfm::kernel::row_norms", Kokkos::WithoutInitializing), n);
+    DeviceVectorOf<T> norms(Kokkos::view_alloc("drfm::kernel::row_norms", Kokkos::WithoutInitializing), n);
     Kokkos::parallel_for(
         "drfm::kernel::squared_row_norms", Kokkos::RangePolicy<ExecSpace>(0, n),
         KOKKOS_LAMBDA(const std::int64_t i) {
-            double s = 0.0;
+            T s = 0;
             for (std::int64_t j = 0; j < d; ++j) s += x(i, j) * x(i, j);
             norms(i) = s;
         });
@@ -42,23 +44,23 @@ KOKKOS_INLINE_FUNCTION double pair_value(const KernelFunction& f, double d2) {
 
 /// k(i, j) = the value of the pair from k(i, j) = −2 a_i·b_j. The power and the value are known at
 /// compile time and the ids are left to set_self_pairs, so the loop is branch-free and vectorises.
-template <KernelFunction::Power P, BlockValue What, class Block>
-void element_pass(const KernelFunction& f, const Block& k, const DeviceVector& an,
-                  const DeviceVector& bn) {
+template <KernelFunction::Power P, BlockValue What, class Block, class Norms>
+void element_pass(const KernelFunction& f, const Block& k, const Norms& an, const Norms& bn) {
+    using T = typename Block::non_const_value_type;
     Kokkos::parallel_for(
         "drfm::kernel::kernel_block",
         ColumnMajorPolicy<2>({0, 0}, {static_cast<std::int64_t>(k.extent(0)),
                                       static_cast<std::int64_t>(k.extent(1))}),
         KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t j) {
-            const double d2 = an(i) + bn(j) + k(i, j);
-            k(i, j) = pair_value<P, What>(f, d2 < 0.0 ? 0.0 : d2);
+            const double d2 = static_cast<double>(an(i) + bn(j) + k(i, j));
+            k(i, j) = static_cast<T>(pair_value<P, What>(f, d2 < 0.0 ? 0.0 : d2));
         });
 }
 
 /// k(i, j) = self_value where ia(i) == ib(j) (ib ascending: a binary search per row).
 template <class Block>
-void set_self_pairs(double self_value, const Block& k, const DeviceIds& ia,
-                    const DeviceIds& ib) {
+void set_self_pairs(typename Block::non_const_value_type self_value, const Block& k,
+                    const DeviceIds& ia, const DeviceIds& ib) {
     const std::int64_t nb = ib.extent(0);
     Kokkos::parallel_for(
         "drfm::kernel::self_pairs", Kokkos::RangePolicy<ExecSpace>(0, ia.extent(0)),
@@ -74,11 +76,11 @@ void set_self_pairs(double self_value, const Block& k, const DeviceIds& ia,
 }
 
 /// The element-wise passes over the GEMM's result `k` (memory the execution space can access).
-template <class Block>
+template <class Block, class T = typename Block::non_const_value_type>
 void pair_values(const KernelFunction& kf, BlockValue what, const Block& k,
-                 const HostVector& a_norms, const GlobalIds& a_ids, const HostVector& b_norms,
-                 const GlobalIds& b_ids, double self_shift) {
-    const DeviceVector an = to_device(a_norms), bn = to_device(b_norms);
+                 const HostVectorOf<T>& a_norms, const GlobalIds& a_ids,
+                 const HostVectorOf<T>& b_norms, const GlobalIds& b_ids, double self_shift) {
+    const DeviceVectorOf<T> an = to_device(a_norms), bn = to_device(b_norms);
     kf.with_power([&](auto p) {
         if (what == BlockValue::gradient_weight)
             element_pass<decltype(p)::value, BlockValue::gradient_weight>(kf, k, an, bn);
@@ -89,16 +91,17 @@ void pair_values(const KernelFunction& kf, BlockValue what, const Block& k,
     // distance is exactly 0: k = exp(0) = 1 (plus the ridge), and the gradient's self term is
     // excluded (weight 0).
     HostIds ha(a_ids.data(), a_ids.size()), hb(b_ids.data(), b_ids.size());
-    set_self_pairs(what == BlockValue::kernel ? 1.0 + self_shift : 0.0, k, to_device(ha),
-                   to_device(hb));
+    set_self_pairs(static_cast<T>(what == BlockValue::kernel ? 1.0 + self_shift : 0.0), k,
+                   to_device(ha), to_device(hb));
 }
 
 }  // namespace
 
-void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef& a_rows,
-                  const HostVector& a_norms, const GlobalIds& a_ids, const blas::MatRef& b_rows,
-                  const HostVector& b_norms, const GlobalIds& b_ids, const blas::MatRef& out,
-                  double self_shift) {
+template <class T>
+void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRefOf<T>& a_rows,
+                  const HostVectorOf<T>& a_norms, const GlobalIds& a_ids,
+                  const blas::MatRefOf<T>& b_rows, const HostVectorOf<T>& b_norms,
+                  const GlobalIds& b_ids, const blas::MatRefOf<T>& out, double self_shift) {
     const std::int64_t na = a_rows.rows, nb = b_rows.rows;
     DRFM_CHECK(a_rows.cols == b_rows.cols && out.rows == na && out.cols == nb &&
                    static_cast<std::int64_t>(a_ids.size()) == na &&
@@ -107,9 +110,9 @@ void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef&
     DRFM_CHECK(std::is_sorted(b_ids.begin(), b_ids.end()), Error,
                "kernel_block: the column ids are not ascending");
     if (na == 0 || nb == 0) return;
-    blas::gemm(blas::Op::none, blas::Op::transpose, -2.0, a_rows, b_rows, 0.0, out);
+    blas::gemm(blas::Op::none, blas::Op::transpose, T(-2), a_rows, b_rows, T(0), out);
 
-    const HostWindow window(out.data, Kokkos::LayoutStride(static_cast<size_t>(na), 1,
+    const HostWindow<T> window(out.data, Kokkos::LayoutStride(static_cast<size_t>(na), 1,
                                                            static_cast<size_t>(nb),
                                                            static_cast<size_t>(out.ld)));
     if constexpr (!kernel_block_stages_windows) {
@@ -120,15 +123,25 @@ void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef&
         // A device works on a copy in its own memory. Kokkos copies only contiguous views between
         // memory spaces, so a window narrower than its leading dimension is staged through one.
         const bool contiguous = out.ld == na;
-        const HostMatrix host_block =
-            contiguous ? HostMatrix(out.data, static_cast<size_t>(na), static_cast<size_t>(nb))
-                       : make_host_matrix("drfm::kernel::staged_block", na, nb);
+        const HostMatrixOf<T> host_block =
+            contiguous ? HostMatrixOf<T>(out.data, static_cast<size_t>(na), static_cast<size_t>(nb))
+                       : make_host_matrix<T>("drfm::kernel::staged_block", na, nb);
         if (!contiguous) Kokkos::deep_copy(host_block, window);
-        const DeviceMatrix k = to_device(host_block);
+        const DeviceMatrixOf<T> k = to_device(host_block);
         pair_values(kf, what, k, a_norms, a_ids, b_norms, b_ids, self_shift);
         Kokkos::deep_copy(host_block, k);
         if (!contiguous) Kokkos::deep_copy(window, host_block);
     }
 }
+
+#define DRFM_INSTANTIATE_KERNEL_BLOCK(T)                                                       \
+    template HostVectorOf<T> squared_row_norms(const HostMatrixOf<T>&);                        \
+    template void kernel_block<T>(const KernelFunction&, BlockValue, const blas::MatRefOf<T>&, \
+                                  const HostVectorOf<T>&, const GlobalIds&,                    \
+                                  const blas::MatRefOf<T>&, const HostVectorOf<T>&,            \
+                                  const GlobalIds&, const blas::MatRefOf<T>&, double);
+DRFM_INSTANTIATE_KERNEL_BLOCK(double)
+DRFM_INSTANTIATE_KERNEL_BLOCK(float)
+#undef DRFM_INSTANTIATE_KERNEL_BLOCK
 
 }  // namespace drfm::kernel

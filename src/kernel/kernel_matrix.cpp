@@ -23,8 +23,9 @@ std::optional<std::vector<std::int64_t>> positions_in(const GlobalIds& all, cons
 }
 
 /// Rows `pos` of `m`, copied.
-HostMatrix select_rows(const HostMatrix& m, const std::vector<std::int64_t>& pos) {
-    HostMatrix out = make_host_matrix("drfm::kernel::grid_rows", pos.size(), m.extent(1));
+template <class T>
+HostMatrixOf<T> select_rows(const HostMatrixOf<T>& m, const std::vector<std::int64_t>& pos) {
+    HostMatrixOf<T> out = make_host_matrix<T>("drfm::kernel::grid_rows", pos.size(), m.extent(1));
     for (size_t c = 0; c < m.extent(1); ++c)
         for (size_t t = 0; t < pos.size(); ++t) out(t, c) = m(pos[t], c);
     return out;
@@ -32,9 +33,11 @@ HostMatrix select_rows(const HostMatrix& m, const std::vector<std::int64_t>& pos
 
 }  // namespace
 
-GridPoints gather_grid_points(const mpi::Comm& comm, const RowPartition& rows_of_points,
-                              const HostMatrix& my_points, const dist::Distribution& dist) {
-    GridPoints out;
+template <class T>
+BasicGridPoints<T> gather_grid_points(const mpi::Comm& comm, const RowPartition& rows_of_points,
+                                      const HostMatrixOf<T>& my_points,
+                                      const dist::Distribution& dist) {
+    BasicGridPoints<T> out;
     out.row_ids = dist.my_global_rows();
     out.col_ids = dist.my_global_cols();
     out.cols = dist::gather_rows(comm, rows_of_points, my_points, out.col_ids);
@@ -50,10 +53,12 @@ GridPoints gather_grid_points(const mpi::Comm& comm, const RowPartition& rows_of
     return out;
 }
 
-GridPoints gather_cross_points(const mpi::Comm& comm, const RowPartition& rows_of_points,
-                               const HostMatrix& my_points, const dist::Distribution& dist,
-                               const GridPoints& centres) {
-    GridPoints out;
+template <class T>
+BasicGridPoints<T> gather_cross_points(const mpi::Comm& comm, const RowPartition& rows_of_points,
+                                       const HostMatrixOf<T>& my_points,
+                                       const dist::Distribution& dist,
+                                       const BasicGridPoints<T>& centres) {
+    BasicGridPoints<T> out;
     out.row_ids = dist.my_global_rows();
     out.rows = dist::gather_rows(comm, rows_of_points, my_points, out.row_ids);
     // Row ids index other samples than the centres: offset them so no pair counts as "self".
@@ -63,18 +68,22 @@ GridPoints gather_cross_points(const mpi::Comm& comm, const RowPartition& rows_o
     return out;
 }
 
-void assemble(const KernelFunction& kf, const GridPoints& points, double shift, dist::DistMatrix& k) {
-    HostMatrix local = k.local();
+template <class T>
+void assemble(const KernelFunction& kf, const BasicGridPoints<T>& points, double shift,
+              dist::BasicDistMatrix<T>& k) {
+    HostMatrixOf<T> local = k.local();
     // An empty local block may carry lld 1 with 0 rows; the kernel needs the exact shape.
     if (local.extent(0) == 0 || local.extent(1) == 0) return;
     populate_for_writing(local);
-    kernel_block(kf, BlockValue::kernel, points.rows, squared_row_norms(points.rows), points.row_ids,
-                 points.cols, squared_row_norms(points.cols), points.col_ids, local, shift);
+    kernel_block<T>(kf, BlockValue::kernel, points.rows, squared_row_norms(points.rows),
+                    points.row_ids, points.cols, squared_row_norms(points.cols), points.col_ids,
+                    local, shift);
 }
 
 namespace {
 
-HostVector slice(const HostVector& v, std::int64_t first, std::int64_t count) {
+template <class T>
+HostVectorOf<T> slice(const HostVectorOf<T>& v, std::int64_t first, std::int64_t count) {
     return Kokkos::subview(v, std::make_pair(first, first + count));
 }
 
@@ -84,17 +93,18 @@ GlobalIds slice(const GlobalIds& ids, std::int64_t first, std::int64_t count) {
 
 }  // namespace
 
-void assemble_triangle(const KernelFunction& kf, const GridPoints& points, double shift,
-                       dist::Uplo triangle, dist::DistMatrix& k, std::int64_t panel) {
-    HostMatrix local = k.local();
+template <class T>
+void assemble_triangle(const KernelFunction& kf, const BasicGridPoints<T>& points, double shift,
+                       dist::Uplo triangle, dist::BasicDistMatrix<T>& k, std::int64_t panel) {
+    HostMatrixOf<T> local = k.local();
     const std::int64_t rows = local.extent(0), cols = local.extent(1);
     if (rows == 0 || cols == 0) return;
     DRFM_CHECK(panel >= 1, Error, "assemble_triangle: panel width ", panel, " < 1");
     const std::int64_t d = points.rows.extent(1), width = std::min(panel, cols);
-    const HostVector row_norms = squared_row_norms(points.rows);
-    const HostVector col_norms = squared_row_norms(points.cols);
+    const HostVectorOf<T> row_norms = squared_row_norms(points.rows);
+    const HostVectorOf<T> col_norms = squared_row_norms(points.cols);
     // The panels' points are row ranges of the gathered points, passed to the GEMM uncopied.
-    const blas::MatRef row_points(points.rows), col_points(points.cols), tiles(local);
+    const blas::BasicMatRef<T> row_points(points.rows), col_points(points.cols), tiles(local);
     const auto first = points.row_ids.begin(), last = points.row_ids.end();
     DRFM_CHECK(std::is_sorted(first, last), Error,
                "assemble_triangle: the row ids are not ascending");
@@ -116,12 +126,28 @@ void assemble_triangle(const KernelFunction& kf, const GridPoints& points, doubl
         // Only the run's first fit finds them unmapped; later fits rewrite the same staircase.
         if (!system_memory::is_resident(&local(r1 - 1, c0 + nc - 1)))
             for (std::int64_t c = c0; c < c0 + nc; ++c)
-                system_memory::populate_for_writing(&local(r0, c), nr * sizeof(double));
-        kernel_block(kf, BlockValue::kernel, row_points.block(r0, nr, 0, d),
+                system_memory::populate_for_writing(&local(r0, c), nr * sizeof(T));
+        kernel_block<T>(kf, BlockValue::kernel, row_points.block(r0, nr, 0, d),
                      slice(row_norms, r0, nr), slice(points.row_ids, r0, nr),
                      col_points.block(c0, nc, 0, d), slice(col_norms, c0, nc),
                      slice(points.col_ids, c0, nc), tiles.block(r0, nr, c0, nc), shift);
     }
 }
+
+#define DRFM_INSTANTIATE_ASSEMBLY(T)                                                        \
+    template BasicGridPoints<T> gather_grid_points(const mpi::Comm&, const RowPartition&,   \
+                                                   const HostMatrixOf<T>&,                  \
+                                                   const dist::Distribution&);              \
+    template BasicGridPoints<T> gather_cross_points(const mpi::Comm&, const RowPartition&,  \
+                                                    const HostMatrixOf<T>&,                 \
+                                                    const dist::Distribution&,              \
+                                                    const BasicGridPoints<T>&);             \
+    template void assemble(const KernelFunction&, const BasicGridPoints<T>&, double,        \
+                           dist::BasicDistMatrix<T>&);                                      \
+    template void assemble_triangle(const KernelFunction&, const BasicGridPoints<T>&, double, \
+                                    dist::Uplo, dist::BasicDistMatrix<T>&, std::int64_t);
+DRFM_INSTANTIATE_ASSEMBLY(double)
+DRFM_INSTANTIATE_ASSEMBLY(float)
+#undef DRFM_INSTANTIATE_ASSEMBLY
 
 }  // namespace drfm::kernel

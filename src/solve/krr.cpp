@@ -3,28 +3,212 @@
 #include "drfm/core/blas.hpp"
 #include "drfm/dist/linalg.hpp"
 
-namespace drfm::solve {
+#include <algorithm>
+#include <cmath>
+#include <limits>
 
-HostMatrix fit(dist::DistMatrix& k, double ridge, const std::vector<int>& labels, int classes) {
-    const std::int64_t n = static_cast<std::int64_t>(labels.size());
+namespace drfm::solve {
+namespace {
+
+/// The n×classes targets Y in the kernel matrix's row blocks.
+template <class T, class KernelMatrix>
+dist::BasicDistMatrix<T> targets(const KernelMatrix& k, const std::vector<int>& labels,
+                                 int classes) {
+    const dist::BlockSize block = k.distribution().block();
+    dist::BasicDistMatrix<T> y(k.grid(), {static_cast<std::int64_t>(labels.size()), classes},
+                               {block.rows, block.cols});
+    y.fill([&](std::int64_t i, std::int64_t c) { return signed_target(labels[i], static_cast<int>(c)); });
+    return y;
+}
+
+/// A solver failure with what to do about it.
+NumericalError solver_failure(const std::string& what, double ridge, bool single) {
+    return collective(NumericalError(
+        detail::concat(what, ". The kernel matrix", ridge > 0.0 ? " plus ridge" : "",
+                       " is numerically ", ridge > 0.0 ? "not positive definite" : "singular",
+                       single ? " in float32" : "",
+                       " (duplicate samples or a bandwidth far too large?): set model.ridge to a "
+                       "larger positive value (e.g. 1e-3 or 1e-2)",
+                       single ? " or model.precision = \"float64\"" : ""),
+        __FILE__, __LINE__));
+}
+
+/// α must be finite: a float32 solve can overflow where float64's does not. α is replicated, so
+/// every rank throws together.
+void require_finite(const HostMatrix& alpha, double ridge, bool single) {
+    for (size_t i = 0; i < alpha.size(); ++i)
+        if (!std::isfinite(alpha.data()[i]))
+            throw solver_failure("the solve gave a non-finite coefficient", ridge, single);
+}
+
+template <class T>
+void check_shape(const dist::BasicDistMatrix<T>& k, std::int64_t n) {
     DRFM_CHECK(k.rows() == n && k.cols() == n, Error, "fit: kernel matrix is ", k.rows(), "x",
                k.cols(), " for ", n, " labels");
-    const dist::BlockSize block = k.distribution().block();
-    dist::DistMatrix y(k.grid(), {n, classes}, {block.rows, block.cols});
-    y.fill([&](std::int64_t i, std::int64_t c) { return signed_target(labels[i], static_cast<int>(c)); });
+}
+
+double max_abs(const double* v, std::int64_t count) {
+    double m = 0.0;
+    for (std::int64_t i = 0; i < count; ++i) m = std::max(m, std::abs(v[i]));
+    return m;
+}
+
+/// Rows `ids` of the replicated `x`.
+HostMatrix rows_of(const HostMatrix& x, const std::vector<std::int64_t>& ids) {
+    HostMatrix out = make_host_matrix("drfm::solve::rows", ids.size(), x.extent(1));
+    for (size_t c = 0; c < x.extent(1); ++c)
+        for (size_t t = 0; t < ids.size(); ++t) out(t, c) = x(ids[t], c);
+    return out;
+}
+
+/// Local columns per panel of kernel_product: a panel of doubles is local_rows × this.
+constexpr std::int64_t product_panel = 256;
+
+/// (K + λI)·x in float64, replicated, for the K of `k` whose strict triangle `kept` holds K's
+/// entries (the other one is the factor) and whose diagonal is `diagonal`. Each process widens its
+/// part of the kept triangle panel by panel and adds it and its transpose (two DGEMMs with the
+/// rows of x it needs); one Allreduce of n×c sums them. Collective over k's grid.
+HostMatrix kernel_product(const dist::DistMatrixF& k, dist::Uplo kept, double diagonal,
+                          const HostMatrix& x) {
+    const dist::Distribution& dist = k.distribution();
+    const std::vector<std::int64_t> rows = dist.my_global_rows(), cols = dist.my_global_cols();
+    const std::int64_t nr = rows.size(), nc = cols.size(), c = x.extent(1);
+    const HostMatrix x_rows = rows_of(x, rows), x_cols = rows_of(x, cols);
+    HostMatrix part_rows("drfm::solve::product_rows", nr, c);
+    HostMatrix part_cols("drfm::solve::product_cols", nc, c);
+    const std::int64_t width = std::min(product_panel, nc);
+    HostMatrix panel = make_host_matrix("drfm::solve::widened_panel", nr, width);
+    const auto local = k.local();
+    const blas::MatRef row_sums(part_rows), col_sums(part_cols), col_x(x_cols);
+    for (std::int64_t c0 = 0; c0 < nc && nr > 0; c0 += width) {
+        const std::int64_t w = std::min(width, nc - c0);
+        const HostMatrix p = leading_block(panel, nr, w);
+        for (std::int64_t j = 0; j < w; ++j) {
+            const std::int64_t gj = cols[c0 + j];
+            for (std::int64_t i = 0; i < nr; ++i) {
+                const bool in_kept = kept == dist::Uplo::lower ? rows[i] > gj : rows[i] < gj;
+                p(i, j) = in_kept ? static_cast<double>(local(i, c0 + j)) : 0.0;
+            }
+        }
+        blas::gemm(blas::Op::none, blas::Op::none, 1.0, p, col_x.block(c0, w, 0, c), 1.0, row_sums);
+        blas::gemm(blas::Op::transpose, blas::Op::none, 1.0, p, x_rows, 0.0,
+                   col_sums.block(c0, w, 0, c));
+    }
+    HostMatrix product("drfm::solve::kernel_product", x.extent(0), c);
+    for (std::int64_t q = 0; q < c; ++q) {
+        for (std::int64_t i = 0; i < nr; ++i) product(rows[i], q) += part_rows(i, q);
+        for (std::int64_t j = 0; j < nc; ++j) product(cols[j], q) += part_cols(j, q);
+    }
+    k.grid().comm().allreduce_sum(product.data(), static_cast<std::int64_t>(product.size()));
+    for (size_t i = 0; i < product.size(); ++i) product.data()[i] += diagonal * x.data()[i];
+    return product;
+}
+
+/// The float64 solve of the float kernel of `k` (kept triangle and diagonal, widened).
+HostMatrix float64_solve(const dist::DistMatrixF& k, dist::Uplo kept, float diagonal,
+                         const std::vector<int>& labels, int classes, double ridge) {
+    const dist::Distribution& dist = k.distribution();
+    const dist::BlockSize block = dist.block();
+    dist::DistMatrix wide(k.grid(), k.size(), block, dist::Fill::none);
+    const std::vector<std::int64_t> rows = dist.my_global_rows(), cols = dist.my_global_cols();
+    const auto from = k.local();
+    const HostMatrix to = wide.local();
+    for (size_t j = 0; j < cols.size(); ++j)
+        for (size_t i = 0; i < rows.size(); ++i) {
+            const bool in_kept = kept == dist::Uplo::lower ? rows[i] > cols[j] : rows[i] < cols[j];
+            if (in_kept) to(i, j) = from(i, j);
+            else if (rows[i] == cols[j]) to(i, j) = diagonal;
+        }
+    dist::DistMatrix y = targets<double>(k, labels, classes);
+    try {
+        dist::cholesky_solve(wide, y, kept);
+    } catch (const NumericalError& e) {
+        throw solver_failure(e.what(), ridge, false);
+    }
+    return y.replicate();
+}
+
+}  // namespace
+
+template <class T>
+HostMatrix fit(dist::BasicDistMatrix<T>& k, double ridge, const std::vector<int>& labels,
+               int classes) {
+    check_shape(k, static_cast<std::int64_t>(labels.size()));
+    constexpr bool single = std::is_same_v<T, float>;
+    dist::BasicDistMatrix<T> y = targets<T>(k, labels, classes);
     try {
         if (ridge > 0.0) dist::cholesky_solve(k, y);
         else dist::lu_solve(k, y);
     } catch (const NumericalError& e) {
-        throw collective(NumericalError(
-            detail::concat(e.what(), ". The kernel matrix",
-                           ridge > 0.0 ? " plus ridge" : "", " is numerically ",
-                           ridge > 0.0 ? "not positive definite" : "singular",
-                           " (duplicate samples or a bandwidth far too large?): set model.ridge to a "
-                           "larger positive value (e.g. 1e-3 or 1e-2)"),
-            __FILE__, __LINE__));
+        throw solver_failure(e.what(), ridge, single);
     }
-    return y.replicate();
+    HostMatrix alpha = in_precision<double>(y.replicate(), "drfm::solve::alpha");
+    require_finite(alpha, ridge, single);
+    return alpha;
+}
+
+template HostMatrix fit(dist::DistMatrix&, double, const std::vector<int>&, int);
+template HostMatrix fit(dist::DistMatrixF&, double, const std::vector<int>&, int);
+
+RefinedFit fit_refined(dist::DistMatrixF& k, double ridge, const std::vector<int>& labels,
+                       int classes) {
+    const std::int64_t n = static_cast<std::int64_t>(labels.size());
+    check_shape(k, n);
+    DRFM_CHECK(ridge > 0.0, Error, "fit_refined needs a positive ridge, got ", ridge);
+    const dist::Uplo factor = dist::cholesky_triangle(k.grid());
+    const dist::Uplo kept = factor == dist::Uplo::lower ? dist::Uplo::upper : dist::Uplo::lower;
+    // The diagonal kernel::assemble wrote: exactly k(x, x) + λ = 1 + λ, rounded to float.
+    const float diagonal = static_cast<float>(1.0 + ridge);
+    HostMatrix y("drfm::solve::targets", n, classes);
+    for (std::int64_t c = 0; c < classes; ++c)
+        for (std::int64_t i = 0; i < n; ++i) y(i, c) = signed_target(labels[i], static_cast<int>(c));
+
+    RefinedFit out;
+    dist::DistMatrixF rhs = targets<float>(k, labels, classes);
+    bool converged = false;
+    try {
+        dist::cholesky_solve(k, rhs, factor);
+        out.alpha = in_precision<double>(rhs.replicate(), "drfm::solve::alpha");
+        // LAPACK's dsposv test: ‖r_c‖∞ ≤ ‖α_c‖∞ ‖A‖∞ ε √n for every column c, at most 30 steps.
+        // ‖A‖∞ is A's largest row sum: its entries are positive.
+        HostMatrix ones("drfm::solve::ones", n, 1);
+        Kokkos::deep_copy(ones, 1.0);
+        const double a_norm = max_abs(kernel_product(k, kept, diagonal, ones).data(), n);
+        const double bound = std::numeric_limits<double>::epsilon() * std::sqrt(double(n));
+        double previous = std::numeric_limits<double>::infinity();
+        for (int step = 0; step <= 30; ++step) {
+            const HostMatrix ax = kernel_product(k, kept, diagonal, out.alpha);
+            double worst = 0.0;  // max over columns of ‖r_c‖∞ / (‖α_c‖∞ ‖A‖∞)
+            for (std::int64_t c = 0; c < classes; ++c) {
+                double r = 0.0;
+                for (std::int64_t i = 0; i < n; ++i) r = std::max(r, std::abs(y(i, c) - ax(i, c)));
+                const double x = max_abs(&out.alpha(0, c), n);
+                worst = std::max(worst, r / (x * a_norm));
+            }
+            out.backward_error = worst;
+            if (worst <= bound) {
+                converged = true;
+                break;
+            }
+            // Corrections that stop shrinking will not converge (κ ε_float ≳ 1/2): stop early.
+            if (!std::isfinite(worst) || step == 30 || (step > 1 && worst > 0.5 * previous)) break;
+            previous = worst;
+            rhs.fill([&](std::int64_t i, std::int64_t c) { return y(i, c) - ax(i, c); });
+            dist::solve_with_cholesky(k, rhs, factor);
+            const HostMatrixOf<float> delta = rhs.replicate();
+            for (size_t i = 0; i < delta.size(); ++i) out.alpha.data()[i] += delta.data()[i];
+            out.steps = step + 1;
+        }
+    } catch (const NumericalError&) {
+        // The float factorisation failed (on every rank: its info is agreed); the kept triangle
+        // is untouched, so the float64 one below still sees the kernel.
+    }
+    if (!converged) {
+        out.alpha = float64_solve(k, kept, diagonal, labels, classes, ridge);
+        out.fell_back = true;
+    }
+    require_finite(out.alpha, ridge, false);
+    return out;
 }
 
 void add_to_score(const HostMatrix& f, const std::vector<int>& row_labels, double& correct,
@@ -47,21 +231,25 @@ std::vector<int> argmax_rows(const HostMatrix& f) {
     return out;
 }
 
-Score predict_and_score(const kernel::KernelFunction& kf, const kernel::GridPoints& points,
+template <class T>
+Score predict_and_score(const kernel::KernelFunction& kf, const kernel::BasicGridPoints<T>& points,
                         const HostMatrix& alpha, const std::vector<int>& labels,
                         const dist::BlacsGrid& grid) {
     const std::int64_t rows = points.rows.extent(0), centres = points.cols.extent(0);
     const std::int64_t classes = alpha.extent(1);
     HostMatrix f("drfm::solve::predictions", rows, classes);
     if (rows > 0 && centres > 0) {
-        HostMatrix k = make_host_matrix("drfm::solve::cross_kernel", rows, centres);
-        kernel::kernel_block(kf, kernel::BlockValue::kernel, points.rows,
-                             kernel::squared_row_norms(points.rows), points.row_ids, points.cols,
-                             kernel::squared_row_norms(points.cols), points.col_ids, k);
-        HostMatrix alpha_c = make_host_matrix("drfm::solve::alpha_cols", centres, classes);
+        HostMatrixOf<T> k = make_host_matrix<T>("drfm::solve::cross_kernel", rows, centres);
+        kernel::kernel_block<T>(kf, kernel::BlockValue::kernel, points.rows,
+                                kernel::squared_row_norms(points.rows), points.row_ids, points.cols,
+                                kernel::squared_row_norms(points.cols), points.col_ids, k);
+        HostMatrixOf<T> alpha_c = make_host_matrix<T>("drfm::solve::alpha_cols", centres, classes);
         for (std::int64_t c = 0; c < classes; ++c)
-            for (std::int64_t p = 0; p < centres; ++p) alpha_c(p, c) = alpha(points.col_ids[p], c);
-        blas::gemm(blas::Op::none, blas::Op::none, 1.0, k, alpha_c, 0.0, f);
+            for (std::int64_t p = 0; p < centres; ++p)
+                alpha_c(p, c) = static_cast<T>(alpha(points.col_ids[p], c));
+        HostMatrixOf<T> f_t = make_host_matrix<T>("drfm::solve::predictions", rows, classes);
+        blas::gemm(blas::Op::none, blas::Op::none, T(1), k, alpha_c, T(0), f_t);
+        Kokkos::deep_copy(f, in_precision<double>(f_t, "drfm::solve::predictions"));
     }
     grid.row_comm().allreduce_sum(f.data(), static_cast<std::int64_t>(f.size()));
 
@@ -76,5 +264,10 @@ Score predict_and_score(const kernel::KernelFunction& kf, const kernel::GridPoin
     const double n = static_cast<double>(labels.size());
     return {sums[0] / n, sums[1] / (n * static_cast<double>(classes))};
 }
+
+template Score predict_and_score(const kernel::KernelFunction&, const kernel::BasicGridPoints<double>&,
+                                 const HostMatrix&, const std::vector<int>&, const dist::BlacsGrid&);
+template Score predict_and_score(const kernel::KernelFunction&, const kernel::BasicGridPoints<float>&,
+                                 const HostMatrix&, const std::vector<int>&, const dist::BlacsGrid&);
 
 }  // namespace drfm::solve

@@ -97,7 +97,7 @@ TEST(AgopTest, RowDistributedEqualsFiniteDifferencesAtNonCentrePoints) {
     s = (s * s.transpose()).eval() / 2;  // symmetric positive definite S
     RowPartition part(m, comm.size());
     for (const Case& cs : cases) {
-        agop::AgopInput in;
+        agop::AgopInput<double> in;
         HostMatrix s_host = to_host_rows(s, 0, d);
         in.points.rows = agop::transform(to_host_rows(x, part.begin(comm.rank()), part.count(comm.rank())), s_host);
         in.points.row_ids = ids(part.begin(comm.rank()), part.count(comm.rank()), 1000);  // never a centre
@@ -122,7 +122,7 @@ TEST(AgopTest, ColumnDistributedEqualsClosedFormWithSelfTermExcluded) {
     const MatrixXd z = points(n, d, 0.3), alpha = points(n, c, 1.7);
     RowPartition part(n, comm.size());
     for (const Case& cs : cases) {
-        agop::AgopInput in;
+        agop::AgopInput<double> in;
         in.points.rows = to_host_rows(z, 0, n);
         in.points.row_ids = ids(0, n);
         in.points.cols = to_host_rows(z, part.begin(comm.rank()), part.count(comm.rank()));
@@ -144,7 +144,7 @@ TEST(AgopTest, DiagonalAndCenteredVariantsMatchTheirDefinitions) {
     const MatrixXd z = points(n, d, 0.9), alpha = points(n, c, 0.2);
     const kernel::KernelFunction kf{1.0, 2.0};
     RowPartition part(n, comm.size());
-    agop::AgopInput in;
+    agop::AgopInput<double> in;
     in.points.rows = to_host_rows(z, part.begin(comm.rank()), part.count(comm.rank()));
     in.points.row_ids = ids(part.begin(comm.rank()), part.count(comm.rank()));
     in.points.cols = to_host_rows(z, 0, n);

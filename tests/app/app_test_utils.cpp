@@ -63,7 +63,7 @@ std::vector<app::LayerResult> run_layers(const data::Data& data, const config::C
                                          const dist::BlacsGrid& grid,
                                          const app::WeightsFactory& weights) {
     std::vector<app::LayerResult> out;
-    dist::DistMatrix kernel_storage = app::make_kernel_storage(cfg, data.train.n, grid);
+    app::KernelStorage kernel_storage(cfg, data.train.n, grid);
     for (int layer = 1; layer <= cfg.model.depth; ++layer) {
         // Copies: run_layer row-normalises its input in place, which would alter the stored Φ.
         const HostMatrix& x = layer == 1 ? data.train.x : out.back().phi;

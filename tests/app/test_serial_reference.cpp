@@ -232,7 +232,7 @@ TEST(DeepRfmSerialTest, FinalPredictorIsKrrOnTheRowNormalisedLastOutput) {
 
     // Act
     app::PhaseTimes times;
-    dist::DistMatrix kernel_storage = app::make_kernel_storage(cfg, data.train.n, grid);
+    app::KernelStorage kernel_storage(cfg, data.train.n, grid);
     const app::PredictorScores got = app::final_predictor(
         copy_of(layer.phi, "drfm::test::copy"), copy_of(layer.phi_test, "drfm::test::copy"), data,
         cfg, kernel_storage, times);

@@ -38,7 +38,7 @@ TEST(SchemaTest, KeysAreUniqueAndSectionsContiguous) {
     std::vector<std::string_view> expected{"data",     "model",    "output",
                                            "parallel", "analysis", "run"};
     EXPECT_EQ(section_names(), expected);
-    EXPECT_EQ(keys.size(), 45u);  // 17 data, 13 model, 2 output, 3 parallel, 5 analysis, 5 run
+    EXPECT_EQ(keys.size(), 46u);  // 17 data, 14 model, 2 output, 3 parallel, 5 analysis, 5 run
 }
 
 TEST(SchemaTest, EveryDefaultPassesItsOwnCheck) {

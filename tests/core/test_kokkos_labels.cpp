@@ -125,7 +125,7 @@ TEST(KokkosLabelsTest, DrfmKernelsUseOnlyDrfmLabels) {
 
     // agop::agop, one point x = (0, 0) and one centre z = (3, 4) with α = 2: the gradient is
     // g = (α/L)·k(r)/r·(z − x) with r = 5 (methods.md §2.3), the AGOP g gᵀ.
-    agop::AgopInput in;
+    agop::AgopInput<double> in;
     in.points.rows = host_matrix(1, 2, {0.0, 0.0});
     in.points.row_ids = {1};
     in.points.cols = host_matrix(1, 2, {3.0, 4.0});

@@ -24,9 +24,11 @@
 
 namespace drfm::agop {
 
+/// T: the scalar of the GEMMs (float or double, model.precision).
+template <class T>
 struct AgopInput {
-    kernel::GridPoints points;  ///< my block-rows R (evaluation points) and block-columns C (centres)
-    HostMatrix alpha;           ///< all n×c ridge coefficients, replicated
+    kernel::BasicGridPoints<T> points;  ///< my block-rows R (evaluation points) and block-columns C
+    HostMatrix alpha;           ///< all n×c ridge coefficients, replicated (rounded to T for the GEMMs)
     std::int64_t n = 0;         ///< number of evaluation points averaged over
 };
 
@@ -36,10 +38,13 @@ struct AgopOptions {
     std::int64_t chunk_rows = 256;  ///< b
 };
 
-/// Returns Â (d×d, or d×1 for the diagonal), identical on every rank.
+/// Returns Â (d×d, or d×1 for the diagonal), identical on every rank. The weights, sums, gradients
+/// and each chunk's SYRK are in T; the chunks' Gram matrices are added up in Sum (double for
+/// model.precision = "mixed", T otherwise) and returned widened to double.
 /// @pre row_comm holds exactly the processes sharing my block-rows (same R), ordered by column;
 ///      comm holds all processes of the grid.
-HostMatrix agop(const kernel::KernelFunction& kf, const AgopInput& in, const AgopOptions& opt,
+template <class T, class Sum = T>
+HostMatrix agop(const kernel::KernelFunction& kf, const AgopInput<T>& in, const AgopOptions& opt,
                 const mpi::Comm& row_comm, const mpi::Comm& comm);
 
 }  // namespace drfm::agop

@@ -27,7 +27,8 @@ FeatureMatrix normalise_and_sqrt(const HostMatrix& agop, double cutoff = 0.0);
 /// Identity M and S (the isotropic start of an RFM, M_0 = I), as full d×d or diagonal d×1.
 FeatureMatrix identity_feature_matrix(std::int64_t d, bool diagonal);
 
-/// out = points · S (n×d), or points ⊙ s row-wise for a diagonal S.
-HostMatrix transform(const HostMatrix& points, const HostMatrix& sqrt_m);
+/// out = points · S (n×d), or points ⊙ s row-wise for a diagonal S; float or double.
+template <class T>
+HostMatrixOf<T> transform(const HostMatrixOf<T>& points, const HostMatrixOf<T>& sqrt_m);
 
 }  // namespace drfm::agop

@@ -17,6 +17,7 @@
 #include "drfm/solve/krr.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,20 +53,38 @@ struct LayerResult : PredictorScores {  ///< the scores are those of the layer's
 };
 
 /// The n×n kernel matrix of a run's training set, on `grid` in blocks of parallel.block_size, not
-/// initialised. One per run: every fit (each RFM iteration of each layer, the final predictor) and
-/// analysis.kernel_eigs overwrite it, so its pages are first touched once per run rather than once
-/// per fit (first touch costs 0.9-3 s per GiB on the benchmark's VM, bench/RESULTS.md). It stays
-/// resident between fits; app::make_plan counts it in every phase.
-dist::DistMatrix make_kernel_storage(const config::Config& cfg, std::int64_t n,
-                                     const dist::BlacsGrid& grid);
+/// initialised, in the scalar of model.precision (float for float32 and mixed). One per run: every
+/// fit (each RFM iteration of each layer, the final predictor) and analysis.kernel_eigs overwrite
+/// it, so its pages are first touched once per run rather than once per fit (first touch costs
+/// 0.9-3 s per GiB on the benchmark's VM, bench/RESULTS.md). It stays resident between fits;
+/// app::make_plan counts it in every phase.
+class KernelStorage {
+public:
+    KernelStorage(const config::Config& cfg, std::int64_t n, const dist::BlacsGrid& grid);
+    /// The matrix in scalar T. @pre T is the scalar of the run's precision
+    template <class T>
+    dist::BasicDistMatrix<T>& matrix();
+    const dist::BlacsGrid& grid() const noexcept { return *grid_; }
+
+private:
+    const dist::BlacsGrid* grid_;
+    std::optional<dist::DistMatrix> double_;
+    std::optional<dist::DistMatrixF> float_;
+};
+template <>
+dist::DistMatrix& KernelStorage::matrix<double>();
+template <>
+dist::DistMatrixF& KernelStorage::matrix<float>();
 
 /// Runs layer `layer` (1-based) on my rows `x` (train) and `x_test` (test; may be empty), with
-/// the run's `kernel_storage` (make_kernel_storage; its grid is the layer's).
+/// the run's `kernel_storage` (its grid is the layer's), in model.precision: X, Φ and the
+/// coefficients come back as float64 matrices whatever the precision (float32: float32 values,
+/// widened), so results, checkpoints and analysis are the same code for every precision.
 /// They are row-normalised **in place** (Views share memory: the caller's matrices change, and
 /// LayerResult::x is the same memory), which saves a copy of X per layer; pass a deep copy to keep
 /// the input. Collective over the grid.
 LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
-                      const config::Config& cfg, dist::DistMatrix& kernel_storage,
+                      const config::Config& cfg, KernelStorage& kernel_storage,
                       const WeightsFactory& weights, PhaseTimes& times);
 
 /// The optional final predictor (model.final_predictor = "krr", methods.md §2.5 and §8.14): kernel
@@ -73,7 +92,7 @@ LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Da
 /// output X_{L+1} of the last layer (`x`, `x_test`: my rows; normalised in place, as run_layer;
 /// `kernel_storage` as run_layer). Collective over the grid.
 PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Data& data,
-                                const config::Config& cfg, dist::DistMatrix& kernel_storage,
+                                const config::Config& cfg, KernelStorage& kernel_storage,
                                 PhaseTimes& times);
 
 /// Accuracy and MSE (per entry of the ±1 targets) of `f`, my rows × K of predictions for the

@@ -17,6 +17,8 @@ enum class KernelKind { laplace, gaussian, gen_laplace };
 enum class AgopKind { full, diag };
 enum class FeatureMap { relu, cosine };
 enum class FinalPredictor { none, krr };
+/// model.precision: the scalar of the numeric core (methods.md "Precision", docs/methods.md).
+enum class Precision { float64, float32, mixed };
 enum class AnalysisMode { deep_rfm, features, network };
 /// run.checkpoint: `automatic` is "auto" (layer checkpoints under a wall-time budget or Slurm).
 enum class CheckpointMode { automatic, layer, none };
@@ -59,6 +61,7 @@ struct ModelConfig {
     double rff_gamma = 0.5;               ///< Cauchy scale γ of the cosine features
     std::uint64_t seed = 0;
     FinalPredictor final_predictor = FinalPredictor::none;
+    Precision precision = Precision::float64;
 };
 
 struct OutputConfig {

@@ -110,6 +110,9 @@ template <> struct EnumNames<FeatureMap> {
 template <> struct EnumNames<FinalPredictor> {
     static constexpr std::array<std::string_view, 2> names{"none", "krr"};
 };
+template <> struct EnumNames<Precision> {
+    static constexpr std::array<std::string_view, 3> names{"float64", "float32", "mixed"};
+};
 template <> struct EnumNames<AnalysisMode> {
     static constexpr std::array<std::string_view, 3> names{"deep_rfm", "features", "network"};
 };

@@ -13,16 +13,29 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 namespace drfm {
 
 using ExecSpace = Kokkos::DefaultExecutionSpace;
 using MemSpace = ExecSpace::memory_space;
 
-using HostMatrix = Kokkos::View<double**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
-using HostVector = Kokkos::View<double*, Kokkos::HostSpace>;
-using DeviceMatrix = Kokkos::View<double**, Kokkos::LayoutLeft, MemSpace>;
-using DeviceVector = Kokkos::View<double*, MemSpace>;
+/// The matrix types of every scalar the numeric core computes in (model.precision: float64 or
+/// float32, methods.md "Precision"); the plain names are the float64 ones the rest of the program
+/// (results, checkpoints, analysis) exchanges.
+template <class T>
+using HostMatrixOf = Kokkos::View<T**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
+template <class T>
+using HostVectorOf = Kokkos::View<T*, Kokkos::HostSpace>;
+template <class T>
+using DeviceMatrixOf = Kokkos::View<T**, Kokkos::LayoutLeft, MemSpace>;
+template <class T>
+using DeviceVectorOf = Kokkos::View<T*, MemSpace>;
+
+using HostMatrix = HostMatrixOf<double>;
+using HostVector = HostVectorOf<double>;
+using DeviceMatrix = DeviceMatrixOf<double>;
+using DeviceVector = DeviceVectorOf<double>;
 
 /// The iteration over every index of a column-major (LayoutLeft) array: first index fastest, across
 /// and within tiles. Rank<N, Left> alone leaves the order inside a tile to the backend, and the host
@@ -32,15 +45,17 @@ using ColumnMajorPolicy =
     Kokkos::MDRangePolicy<ExecSpace, Kokkos::Rank<N, Kokkos::Iterate::Left, Kokkos::Iterate::Left>>;
 
 /// Maps all of `m`'s memory for writing ahead of its first write (system_memory.hpp).
-inline void populate_for_writing(const HostMatrix& m) {
-    system_memory::populate_for_writing(m.data(), m.span() * sizeof(double));
+template <class T>
+void populate_for_writing(const HostMatrixOf<T>& m) {
+    system_memory::populate_for_writing(m.data(), m.span() * sizeof(T));
 }
 
 /// A host matrix of the given shape, not zero-initialised, its memory mapped for writing (callers
 /// overwrite every entry).
-inline HostMatrix make_host_matrix(const std::string& label, std::int64_t rows, std::int64_t cols) {
-    HostMatrix m(Kokkos::view_alloc(label, Kokkos::WithoutInitializing), static_cast<size_t>(rows),
-                 static_cast<size_t>(cols));
+template <class T = double>
+HostMatrixOf<T> make_host_matrix(const std::string& label, std::int64_t rows, std::int64_t cols) {
+    HostMatrixOf<T> m(Kokkos::view_alloc(label, Kokkos::WithoutInitializing),
+                      static_cast<size_t>(rows), static_cast<size_t>(cols));
     populate_for_writing(m);
     return m;
 }
@@ -48,15 +63,31 @@ inline HostMatrix make_host_matrix(const std::string& label, std::int64_t rows, 
 /// The first rows·cols elements of `buffer` as a contiguous rows×cols matrix (leading dimension
 /// rows), not owning them: scratch allocated once for the largest block and re-viewed for each one.
 /// @pre rows·cols ≤ buffer.size()
-inline HostMatrix leading_block(const HostMatrix& buffer, std::int64_t rows, std::int64_t cols) {
-    return HostMatrix(buffer.data(), static_cast<size_t>(rows), static_cast<size_t>(cols));
+template <class T>
+HostMatrixOf<T> leading_block(const HostMatrixOf<T>& buffer, std::int64_t rows, std::int64_t cols) {
+    return HostMatrixOf<T>(buffer.data(), static_cast<size_t>(rows), static_cast<size_t>(cols));
 }
 
 /// A deep copy of `m` (Views share memory on assignment).
-inline HostMatrix copy_of(const HostMatrix& m, const std::string& label) {
-    HostMatrix out = make_host_matrix(label, m.extent(0), m.extent(1));
+template <class T>
+HostMatrixOf<T> copy_of(const HostMatrixOf<T>& m, const std::string& label) {
+    HostMatrixOf<T> out = make_host_matrix<T>(label, m.extent(0), m.extent(1));
     Kokkos::deep_copy(out, m);
     return out;
+}
+
+/// `m` in scalar To: `m` itself when it already is (no copy), else an element-wise rounded copy
+/// (labelled `label`). The one place values change precision at the numeric core's boundary.
+template <class To, class From>
+HostMatrixOf<To> in_precision(const HostMatrixOf<From>& m, const std::string& label) {
+    if constexpr (std::is_same_v<To, From>) {
+        return m;
+    } else {
+        HostMatrixOf<To> out = make_host_matrix<To>(label, m.extent(0), m.extent(1));
+        for (size_t j = 0; j < m.extent(1); ++j)
+            for (size_t i = 0; i < m.extent(0); ++i) out(i, j) = static_cast<To>(m(i, j));
+        return out;
+    }
 }
 
 /// The label of a copy of `v`: its own, or "drfm::mirror" for an unmanaged view (which has none),

@@ -1,6 +1,7 @@
 #pragma once
 /// @file
-/// `DistMatrix`: a dense m × n matrix of doubles in ScaLAPACK's 2D block-cyclic layout on a
+/// `DistMatrix`: a dense m × n matrix of doubles (`DistMatrixF`: floats, for model.precision =
+/// "float32"/"mixed") in ScaLAPACK's 2D block-cyclic layout on a
 /// BlacsGrid. Each process owns its local block as a column-major (LayoutLeft) host View whose
 /// leading dimension is the descriptor's lld, so ScaLAPACK works on it in place.
 #include "drfm/core/views.hpp"
@@ -13,7 +14,9 @@
 namespace drfm::dist {
 
 /// Read-only view of a local block (what `DistMatrix::local() const` hands out).
-using ConstHostMatrix = Kokkos::View<const double**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
+template <class T>
+using ConstHostMatrixOf = Kokkos::View<const T**, Kokkos::LayoutLeft, Kokkos::HostSpace>;
+using ConstHostMatrix = ConstHostMatrixOf<double>;
 
 /// A ScaLAPACK array descriptor (DTYPE = 1, dense block-cyclic) with named fields; `data()` is
 /// the int[9] the Fortran routines take.
@@ -40,29 +43,32 @@ private:
 /// overwrites entirely, such as a kernel matrix: filling n²/P doubles first costs a full pass).
 enum class Fill { zeros, none };
 
-class DistMatrix {
+template <class T>
+class BasicDistMatrix {
 public:
+    using value_type = T;
+
     /// A size.rows × size.cols matrix in block.rows × block.cols blocks on `grid`.
     /// @pre `grid` outlives the matrix and is not moved while the matrix exists (the matrix keeps
     ///      its address for grid() and its communicator).
     /// @throws Error for negative sizes or blocks < 1; ResourceError when a size does not fit int.
-    DistMatrix(const BlacsGrid& grid, GlobalSize size, BlockSize block, Fill fill = Fill::zeros);
+    BasicDistMatrix(const BlacsGrid& grid, GlobalSize size, BlockSize block, Fill fill = Fill::zeros);
 
-    DistMatrix(const DistMatrix&) = delete;
-    DistMatrix& operator=(const DistMatrix&) = delete;
-    DistMatrix(DistMatrix&&) noexcept = default;
-    DistMatrix& operator=(DistMatrix&&) noexcept = default;
+    BasicDistMatrix(const BasicDistMatrix&) = delete;
+    BasicDistMatrix& operator=(const BasicDistMatrix&) = delete;
+    BasicDistMatrix(BasicDistMatrix&&) noexcept = default;
+    BasicDistMatrix& operator=(BasicDistMatrix&&) noexcept = default;
 
     /// A deep copy with the same grid, size and blocks (copies are never implicit).
-    DistMatrix clone() const;
+    BasicDistMatrix clone() const;
 
     /// My local block: local_rows × local_cols, column-major, leading dimension desc().lld()
     /// (when local_rows == 0 the block is empty and lld is 1).
-    HostMatrix local() noexcept { return local_; }
-    ConstHostMatrix local() const noexcept { return local_; }
+    HostMatrixOf<T> local() noexcept { return local_; }
+    ConstHostMatrixOf<T> local() const noexcept { return local_; }
     /// Pointer to the local block for ScaLAPACK.
-    double* data() noexcept { return local_.data(); }
-    const double* data() const noexcept { return local_.data(); }
+    T* data() noexcept { return local_.data(); }
+    const T* data() const noexcept { return local_.data(); }
 
     const Descriptor& desc() const noexcept { return desc_; }
     const Distribution& distribution() const noexcept { return dist_; }
@@ -77,23 +83,29 @@ public:
     void fill(const F& f);
 
     /// The whole m × n matrix on every rank (collective): each rank scatters its entries into a
-    /// zero-filled buffer, one Allreduce sums them. Costs m·n doubles per rank: for small matrices
+    /// zero-filled buffer, one Allreduce sums them. Costs m·n entries per rank: for small matrices
     /// only (n × c coefficients, k × k Gram blocks, test matrices).
-    HostMatrix replicate() const;
+    HostMatrixOf<T> replicate() const;
 
 private:
     const BlacsGrid* grid_;
     Distribution dist_;
     Descriptor desc_;
-    HostMatrix local_;
+    HostMatrixOf<T> local_;
 };
 
+using DistMatrix = BasicDistMatrix<double>;
+using DistMatrixF = BasicDistMatrix<float>;
+extern template class BasicDistMatrix<double>;
+extern template class BasicDistMatrix<float>;
+
+template <class T>
 template <class F>
-void DistMatrix::fill(const F& f) {
+void BasicDistMatrix<T>::fill(const F& f) {
     for (std::int64_t j = 0; j < dist_.local_cols(); ++j) {
         std::int64_t gj = dist_.global_col(LocalIndex{j}).value;
         for (std::int64_t i = 0; i < dist_.local_rows(); ++i) {
-            local_(i, j) = f(dist_.global_row(LocalIndex{i}).value, gj);
+            local_(i, j) = static_cast<T>(f(dist_.global_row(LocalIndex{i}).value, gj));
         }
     }
 }

@@ -17,13 +17,14 @@ namespace drfm::dist {
 /// Collective over `comm`. Returns a wanted.size() × local.extent(1) matrix whose row t is global
 /// row wanted[t] (any order, repeats allowed, may be empty on some ranks). Counts and offsets are
 /// exchanged in whole rows (one MPI datatype per row), so only the number of rows per message has
-/// to fit MPI's int, not the number of doubles; a count beyond that throws.
+/// to fit MPI's int, not the number of entries; a count beyond that throws. T: float or double.
 /// @pre rows.parts() == comm.size(); local holds my rows: local.extent(0) == rows.count(rank);
 ///      local.extent(1) equal on every rank.
 /// @throws Error (collective) when a wanted index is outside [0, rows.size()) or the shapes break
 ///         the preconditions on any rank; MpiError when a count does not fit.
-HostMatrix gather_rows(const mpi::Comm& comm, const RowPartition& rows, const HostMatrix& local,
-                       const std::vector<std::int64_t>& wanted);
+template <class T>
+HostMatrixOf<T> gather_rows(const mpi::Comm& comm, const RowPartition& rows,
+                            const HostMatrixOf<T>& local, const std::vector<std::int64_t>& wanted);
 
 /// The rows.size() × width matrix whose rows are held in contiguous blocks (`local`: my rows under
 /// `rows`) as a block-cyclic DistMatrix on `grid` in `block`s (collective over grid.comm()). Each

@@ -19,17 +19,28 @@ void gemm(Trans trans_a, Trans trans_b, double alpha, const DistMatrix& a, const
 /// fewer processes than a block column, lower otherwise.
 Uplo cholesky_triangle(const BlacsGrid& grid);
 
-/// Solves A·X = B for symmetric positive definite A (pdpotrf + pdpotrs; LAPACK dpotrf + dpotrs on a
-/// 1x1 grid), of which only the cholesky_triangle(grid) is read.
+/// Solves A·X = B for symmetric positive definite A (p?potrf + p?potrs; LAPACK ?potrf + ?potrs
+/// on a 1x1 grid; float or double), of which only the cholesky_triangle(grid) is read.
 /// A (n×n, square blocks) is overwritten by its Cholesky factor; B (n×r, same row blocks) by X.
 /// @throws NumericalError (collective) when the leading minor of order k is not positive definite.
-void cholesky_solve(DistMatrix& a, DistMatrix& b);
+template <class T>
+void cholesky_solve(BasicDistMatrix<T>& a, BasicDistMatrix<T>& b);
 
-/// Solves A·X = B for general square A (pdgetrf + pdgetrs, partial pivoting; dgetrf +
-/// dgetrs on a 1x1 grid).
+/// The same on the given triangle of A (the other one is neither read nor written).
+template <class T>
+void cholesky_solve(BasicDistMatrix<T>& a, BasicDistMatrix<T>& b, Uplo triangle);
+
+/// B ← A⁻¹B with the factor that cholesky_solve left in `triangle` of `factor` (p?potrs): one
+/// more right-hand side for an existing factorisation (the refinement steps of a mixed solve).
+template <class T>
+void solve_with_cholesky(const BasicDistMatrix<T>& factor, BasicDistMatrix<T>& b, Uplo triangle);
+
+/// Solves A·X = B for general square A (p?getrf + p?getrs, partial pivoting; ?getrf +
+/// ?getrs on a 1x1 grid).
 /// A is overwritten by its LU factors; B (n×r, same row blocks) by X.
 /// @throws NumericalError (collective) when U(k,k) is exactly zero (A singular).
-void lu_solve(DistMatrix& a, DistMatrix& b);
+template <class T>
+void lu_solve(BasicDistMatrix<T>& a, BasicDistMatrix<T>& b);
 
 /// ‖A‖ in the given norm (pdlange); the same value on every rank.
 double norm(Norm kind, const DistMatrix& a);

@@ -35,6 +35,13 @@ void descinit_(int* desc, const int* m, const int* n, const int* mb, const int* 
                const int* irsrc, const int* icsrc, const int* context, const int* lld, int* info);
 
 // ---- LAPACK, for a 1x1 grid, whose local block is the whole matrix ----
+void spotrf_(const char* uplo, const int* n, float* a, const int* lda, int* info,
+             std::size_t uplo_len);
+void spotrs_(const char* uplo, const int* n, const int* nrhs, const float* a, const int* lda,
+             float* b, const int* ldb, int* info, std::size_t uplo_len);
+void sgetrf_(const int* m, const int* n, float* a, const int* lda, int* ipiv, int* info);
+void sgetrs_(const char* trans, const int* n, const int* nrhs, const float* a, const int* lda,
+             const int* ipiv, float* b, const int* ldb, int* info, std::size_t trans_len);
 void dpotrf_(const char* uplo, const int* n, double* a, const int* lda, int* info,
              std::size_t uplo_len);
 void dpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* lda,
@@ -55,6 +62,17 @@ void pdpotrf_(const char* uplo, const int* n, double* a, const int* ia, const in
 void pdpotrs_(const char* uplo, const int* n, const int* nrhs, const double* a, const int* ia,
               const int* ja, const int* desca, double* b, const int* ib, const int* jb,
               const int* descb, int* info, std::size_t uplo_len);
+
+void pspotrf_(const char* uplo, const int* n, float* a, const int* ia, const int* ja,
+              const int* desca, int* info, std::size_t uplo_len);
+void pspotrs_(const char* uplo, const int* n, const int* nrhs, const float* a, const int* ia,
+              const int* ja, const int* desca, float* b, const int* ib, const int* jb,
+              const int* descb, int* info, std::size_t uplo_len);
+void psgetrf_(const int* m, const int* n, float* a, const int* ia, const int* ja,
+              const int* desca, int* ipiv, int* info);
+void psgetrs_(const char* trans, const int* n, const int* nrhs, const float* a, const int* ia,
+              const int* ja, const int* desca, const int* ipiv, float* b, const int* ib,
+              const int* jb, const int* descb, int* info, std::size_t trans_len);
 
 void pdgetrf_(const int* m, const int* n, double* a, const int* ia, const int* ja,
               const int* desca, int* ipiv, int* info);

@@ -21,8 +21,10 @@ struct FeatureWeights {
 /// Weights of layer `layer` (1-based) for inputs of dimension d.
 FeatureWeights make_weights(const config::ModelConfig& model, int layer, std::int64_t d);
 
-/// Φ(R) for my rows R (n_local×d) → n_local×width. Cost 2·n_local·d·width flops (one GEMM).
-HostMatrix apply(const FeatureWeights& weights, const HostMatrix& rows);
+/// Φ(R) for my rows R (n_local×d) → n_local×width. Cost 2·n_local·d·width flops (one GEMM, in T:
+/// float or double; the weights are rounded to T).
+template <class T>
+HostMatrixOf<T> apply(const FeatureWeights& weights, const HostMatrixOf<T>& rows);
 
 /// x_i ← x_i / ‖x_i‖ in place (rows of norm 0 stay 0), methods.md §1 step 6.
 void normalise_rows(const HostMatrix& rows);

@@ -9,6 +9,7 @@
 #include "drfm/kernel/kernel_function.hpp"
 
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace drfm::kernel {
@@ -23,13 +24,32 @@ enum class BlockValue {
 using GlobalIds = std::vector<std::int64_t>;
 
 /// The points a process needs for its tiles of an n×n kernel matrix: the samples of its block-rows
-/// and of its block-columns, with their global indices (dist::gather_grid_points builds them).
-struct GridPoints {
-    HostMatrix rows;
+/// and of its block-columns, with their global indices (dist::gather_grid_points builds them), in
+/// the scalar T of the kernel's GEMM.
+template <class T>
+struct BasicGridPoints {
+    HostMatrixOf<T> rows;
     GlobalIds row_ids;
-    HostMatrix cols;
+    HostMatrixOf<T> cols;
     GlobalIds col_ids;
 };
+using GridPoints = BasicGridPoints<double>;
+
+/// The same points in scalar T (the same ones, uncopied, when they already are).
+template <class T, class From>
+BasicGridPoints<T> in_precision(const BasicGridPoints<From>& p) {
+    if constexpr (std::is_same_v<T, From>) {
+        return p;
+    } else {
+        BasicGridPoints<T> out{drfm::in_precision<T>(p.rows, "drfm::kernel::grid_rows"), p.row_ids,
+                               {}, p.col_ids};
+        // Rows and columns are often the same points (a one-column grid): converted once.
+        out.cols = p.cols.data() == p.rows.data() && p.cols.extent(0) == p.rows.extent(0)
+                       ? out.rows
+                       : drfm::in_precision<T>(p.cols, "drfm::kernel::grid_cols");
+        return out;
+    }
+}
 
 /// Whether kernel_block passes an output window whose leading dimension exceeds its rows (a tile
 /// of a larger matrix) through a contiguous host copy of the window: on a device backend, whose
@@ -38,18 +58,21 @@ inline constexpr bool kernel_block_stages_windows =
     !Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible;
 
 /// Row squared norms of a host matrix.
-HostVector squared_row_norms(const HostMatrix& points);
+template <class T>
+HostVectorOf<T> squared_row_norms(const HostMatrixOf<T>& points);
 
 /// out(i, j) = value of (a_rows(i,:), b_rows(j,:)); out is |A|×|B|. `self_shift` is added to the
 /// kernel value of the self pairs: the ridge λ of K + λI. The points are read by the host GEMM
 /// only, so they may be any column-major window (a row range of a larger matrix, uncopied); so may
 /// `out` (a tile of a local block-cyclic matrix, written in place on host backends).
-/// Cost: 2·|A|·|B|·d flops (GEMM) + |A|·|B| element-wise.
+/// Cost: 2·|A|·|B|·d flops (GEMM, in T) + |A|·|B| element-wise (the kernel function evaluated in
+/// double and rounded to T: its exp is not where the time goes).
 /// @pre a_rows.cols == b_rows.cols, out is a_rows.rows × b_rows.rows, b_ids ascending (the columns
 ///      of a block-cyclic matrix are)
-void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRef& a_rows,
-                  const HostVector& a_norms, const GlobalIds& a_ids, const blas::MatRef& b_rows,
-                  const HostVector& b_norms, const GlobalIds& b_ids, const blas::MatRef& out,
-                  double self_shift = 0.0);
+template <class T>
+void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRefOf<T>& a_rows,
+                  const HostVectorOf<T>& a_norms, const GlobalIds& a_ids,
+                  const blas::MatRefOf<T>& b_rows, const HostVectorOf<T>& b_norms,
+                  const GlobalIds& b_ids, const blas::MatRefOf<T>& out, double self_shift = 0.0);
 
 }  // namespace drfm::kernel

@@ -23,6 +23,7 @@ void check(int code, const char* call, const char* file, int line);
 template <class T>
 MPI_Datatype datatype();
 template <> inline MPI_Datatype datatype<double>() { return MPI_DOUBLE; }
+template <> inline MPI_Datatype datatype<float>() { return MPI_FLOAT; }
 template <> inline MPI_Datatype datatype<int>() { return MPI_INT; }
 template <> inline MPI_Datatype datatype<std::int64_t>() { return MPI_INT64_T; }
 template <> inline MPI_Datatype datatype<std::uint64_t>() { return MPI_UINT64_T; }
