@@ -36,3 +36,26 @@ if(Kokkos_INCLUDE_DIRS AND EXISTS "${Kokkos_INCLUDE_DIRS}/Kokkos_Core.hpp")
   endif()
 endif()
 message(STATUS "drfm: Kokkos ${Kokkos_VERSION}, devices: ${Kokkos_DEVICES}")
+
+# KokkosBlas (include/drfm/core/device_blas.hpp): cuBLAS on CUDA, the host BLAS on host backends. A
+# standalone KokkosKernels exports Kokkos::kokkoskernels; Debian's (Trilinos 13.2) exports only
+# trilinos_kokkoskernels, without include dirs, and has no version file (so none is asked for here).
+find_package(KokkosKernels REQUIRED)
+if(NOT TARGET Kokkos::kokkoskernels)
+  if(NOT TARGET trilinos_kokkoskernels OR NOT EXISTS "${KokkosKernels_INCLUDE_DIRS}/KokkosBlas3_gemm.hpp")
+    message(FATAL_ERROR "drfm: KokkosKernels found (${KokkosKernels_DIR}) without the target "
+                        "Kokkos::kokkoskernels or trilinos_kokkoskernels and KokkosBlas3_gemm.hpp")
+  endif()
+  # Debian's is built on Debian's Kokkos (trilinos_kokkoscore): with another Kokkos (Kokkos_ROOT) the
+  # program would carry two Kokkos runtimes and two KokkosCore_config.h.
+  get_target_property(_drfm_kokkos_libs Kokkos::kokkos INTERFACE_LINK_LIBRARIES)
+  if(NOT "trilinos_kokkoscore" IN_LIST _drfm_kokkos_libs)
+    message(FATAL_ERROR "drfm: the KokkosKernels found (${KokkosKernels_DIR}) is Debian's, built on "
+                        "Debian's Kokkos, not on the Kokkos in ${Kokkos_DIR}. Build KokkosKernels "
+                        "against that Kokkos and pass -DKokkosKernels_ROOT=<its prefix>.")
+  endif()
+  get_filename_component(_drfm_kk_inc "${KokkosKernels_INCLUDE_DIRS}" REALPATH)
+  add_library(Kokkos::kokkoskernels INTERFACE IMPORTED)
+  set_target_properties(Kokkos::kokkoskernels PROPERTIES INTERFACE_LINK_LIBRARIES trilinos_kokkoskernels
+                                                         INTERFACE_INCLUDE_DIRECTORIES "${_drfm_kk_inc}")
+endif()

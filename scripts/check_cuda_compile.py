@@ -9,10 +9,17 @@ configuration headers are shadowed by a CUDA + Serial one for one GPU architectu
 drfm_host_only_sources() call go to the host compiler with that configuration, where any Kokkos
 include stops them (Kokkos' CUDA headers refuse a compiler without __CUDACC__).
 
-usage: check_cuda_compile.py --build BUILD_DIR --kokkos-include DIR [--nvcc PATH] [--std c++20]
-                             [--arch hopper90] [--jobs N] [FILE ...]
+The files that include core/device_blas.hpp (KokkosBlas) need --kokkos-kernels-include: the headers
+of a KokkosKernels of the same major version as the Kokkos headers (KokkosKernels 3.4 does not build
+on Kokkos 4 or 5). Its generated KokkosKernels_config.h is shadowed by one with cuBLAS and the CUDA
+execution and memory spaces, so the cuBLAS specialisation of KokkosBlas::gemm is what compiles. The
+build's own KokkosKernels dir is dropped like its Kokkos dir. Without the flag those files fail with
+a missing KokkosBlas3_gemm.hpp.
+
+usage: check_cuda_compile.py --build BUILD_DIR --kokkos-include DIR [--kokkos-kernels-include DIR]
+                             [--nvcc PATH] [--std c++20] [--arch hopper90] [--jobs N] [FILE ...]
 e.g.   scripts/check_cuda_compile.py --build build --kokkos-include /usr/include/kokkos \
-           src/kernel/kernel_block.cpp
+           --kokkos-kernels-include /usr/include/kokkos-kernels tests/core/test_device_blas.cpp
 BUILD_DIR must have been configured with -DCMAKE_EXPORT_COMPILE_COMMANDS=ON (any Kokkos). Prints
 one line per file (ok / warnings / errors), the first diagnostics of each failure, and exits 1 when
 any file failed.
@@ -62,8 +69,20 @@ def write_cuda_configuration(kokkos: Path, out: Path, arch: str) -> None:
         "#include <setup/Kokkos_Setup_Cuda.hpp>\n#endif\n")
 
 
-def include_and_define_flags(command: str, drop_dir: str) -> list[str]:
-    """The -I, -isystem and -D flags of a compile command, without the build's Kokkos dir."""
+def write_kokkos_kernels_cuda_configuration(kernels: Path, out: Path) -> None:
+    """KokkosKernels' generated header, switched to cuBLAS and the CUDA spaces, host threads off."""
+    config = (kernels / "KokkosKernels_config.h").read_text()
+    for name in ("KOKKOSKERNELS_ENABLE_TPL_CUBLAS", "KOKKOSKERNELS_INST_EXECSPACE_CUDA",
+                 "KOKKOSKERNELS_INST_MEMSPACE_CUDASPACE"):
+        config = config.replace(f"/* #undef {name} */", f"#define {name}")
+    config = re.sub(r"^#define (KOKKOSKERNELS_INST_EXECSPACE_(OPENMP|THREADS))\b.*$", r"/* #undef \1 */",
+                    config, flags=re.MULTILINE)
+    (out / "KokkosKernels_config.h").write_text(config)
+
+
+def include_and_define_flags(command: str, drop_dirs: set[str]) -> list[str]:
+    """The -I, -isystem and -D flags of a compile command, without the build's Kokkos and
+    KokkosKernels dirs."""
     words, flags, i = shlex.split(command), [], 0
     while i < len(words):
         word = words[i]
@@ -71,9 +90,9 @@ def include_and_define_flags(command: str, drop_dir: str) -> list[str]:
             word, i = word + words[i + 1], i + 1
         i += 1
         if word.startswith("-isystem"):
-            if word[len("-isystem"):] != drop_dir:
+            if word[len("-isystem"):] not in drop_dirs:
                 flags += ["-isystem", word[len("-isystem"):]]
-        elif word.startswith("-I") and word[2:] != drop_dir or word.startswith("-D"):
+        elif word.startswith("-I") and word[2:] not in drop_dirs or word.startswith("-D"):
             flags.append(word)
     return flags
 
@@ -87,12 +106,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--build", type=Path, required=True)
     parser.add_argument("--kokkos-include", type=Path, required=True)
+    parser.add_argument("--kokkos-kernels-include", type=Path,
+                        help="KokkosKernels headers (KokkosBlas3_gemm.hpp) for core/device_blas.hpp")
     parser.add_argument("--nvcc", default="/usr/local/cuda/bin/nvcc")
     parser.add_argument("--std", default="c++20")
     parser.add_argument("--arch", default="hopper90", help="Kokkos' name, e.g. ampere80, hopper90")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args()
+    kernels = args.kokkos_kernels_include
+    if kernels and not (kernels / "KokkosBlas3_gemm.hpp").is_file():
+        parser.error(f"--kokkos-kernels-include {kernels}: no KokkosBlas3_gemm.hpp there")
 
     spec = importlib.util.spec_from_file_location(
         "check_toml_host_only", ROOT / "tests/config/check_toml_host_only.py")
@@ -103,13 +127,17 @@ def main() -> int:
     entries = json.loads((args.build / "compile_commands.json").read_text())
     wanted = {f.resolve() for f in args.files}
     entries = [e for e in entries if not wanted or Path(e["file"]).resolve() in wanted]
-    build_kokkos = next((d for d in re.findall(r"(?:-isystem\s*|-I)(\S+)", entries[0]["command"])
-                         if (Path(d) / "Kokkos_Core.hpp").is_file()), "")
+    build_dirs = {d for e in entries for d in re.findall(r"(?:-isystem\s*|-I)(\S+)", e["command"])}
+    drop_dirs = {d for d in build_dirs
+                 if (Path(d) / "Kokkos_Core.hpp").is_file() or (Path(d) / "KokkosBlas3_gemm.hpp").is_file()}
 
     with tempfile.TemporaryDirectory(prefix="drfm-cuda-config-") as tmp:
         overlay = Path(tmp)
         write_cuda_configuration(args.kokkos_include.resolve(), overlay, args.arch)
         kokkos_flags = [f"-I{overlay}", f"-I{args.kokkos_include.resolve()}"]
+        if kernels:
+            write_kokkos_kernels_cuda_configuration(kernels.resolve(), overlay)
+            kokkos_flags.append(f"-I{kernels.resolve()}")
         sm = "sm_" + re.sub(r"\D", "", args.arch)
         nvcc = [args.nvcc, "-x", "cu", f"-std={args.std}", f"-arch={sm}", "--extended-lambda",
                 "--expt-relaxed-constexpr", "-DEIGEN_NO_CUDA", "-ccbin", "g++", "-c", "-o",
@@ -127,7 +155,7 @@ def main() -> int:
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             for e in entries:
                 path = Path(e["file"]).resolve()
-                flags = include_and_define_flags(e["command"], build_kokkos)
+                flags = include_and_define_flags(e["command"], drop_dirs)
                 compiler = host if path in host_only else nvcc
                 jobs[path] = pool.submit(compile_one, compiler + kokkos_flags + flags + [str(path)])
         failed = 0

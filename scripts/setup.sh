@@ -8,7 +8,7 @@ packages=(
   libopenmpi-dev openmpi-bin
   libscalapack-openmpi-dev libopenblas-dev
   libhdf5-openmpi-dev hdf5-tools
-  libeigen3-dev libtomlplusplus-dev libtrilinos-kokkos-dev
+  libeigen3-dev libtomlplusplus-dev libtrilinos-kokkos-dev libtrilinos-kokkos-kernels-dev
   zlib1g-dev libgtest-dev libgmock-dev
   dataset-fashion-mnist
   python3 python3-numpy python3-h5py python3-matplotlib python3-xarray python3-h5netcdf
