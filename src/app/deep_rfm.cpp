@@ -79,17 +79,19 @@ WeightsFactory default_weights(const config::ModelConfig& model) {
 namespace {
 
 /// The scalars of model.precision (docs/methods.md, "Precision"): T for the kernel tiles, the
-/// solve, the AGOP's and the features' GEMMs; Sum for adding up the AGOP; `refined`: a float
-/// factorisation refined to float64 accuracy (solve::fit_refined) instead of a plain solve in T.
-template <class Compute, class Summed, bool Refined>
+/// solve and the AGOP's GEMMs; Sum for adding up the AGOP; F for the features X_l, X_l S_l and
+/// Φ and their GEMMs; `refined`: a float factorisation refined to float64 accuracy
+/// (solve::fit_refined) instead of a plain solve in T.
+template <class Kernel, class Summed, class Features, bool Refined>
 struct Precision {
-    using T = Compute;
+    using T = Kernel;
     using Sum = Summed;
+    using F = Features;
     static constexpr bool refined = Refined;
 };
-using Float64 = Precision<double, double, false>;
-using Float32 = Precision<float, float, false>;
-using Mixed = Precision<float, double, true>;
+using Float64 = Precision<double, double, double, false>;
+using Float32 = Precision<float, float, float, false>;
+using Mixed = Precision<float, double, double, true>;
 
 /// f(Precision type of cfg.model.precision).
 template <class F>
@@ -120,11 +122,11 @@ void require_finite(const HostMatrix& m, const std::string& what, const std::str
                 __FILE__, __LINE__));
 }
 
-/// Fits the KRR of `kf` on my rows `coords` (the kernel's coordinates): kernel → solve, in the
-/// run's kernel matrix. A solver failure is re-thrown with `context` (which layer, which fit) in
-/// front.
+/// Fits the KRR of `kf` on my rows `coords` (the kernel's coordinates, rounded to T here):
+/// kernel → solve, in the run's kernel matrix. A solver failure is re-thrown with `context`
+/// (which layer, which fit) in front.
 template <class P, class T = typename P::T>
-FittedKrr<T> fit_krr(const kernel::KernelFunction& kf, const HostMatrixOf<T>& coords,
+FittedKrr<T> fit_krr(const kernel::KernelFunction& kf, const HostMatrixOf<typename P::F>& coords,
                      const data::Data& data, const config::Config& cfg, KernelStorage& storage,
                      PhaseTimes& times, const std::string& context) {
     dist::BasicDistMatrix<T>& k = storage.template matrix<T>();
@@ -137,7 +139,8 @@ FittedKrr<T> fit_krr(const kernel::KernelFunction& kf, const HostMatrixOf<T>& co
     // refined solve reads the other one too. The first fit of a run first-touches it: part of
     // assembling it.
     timed(times, Phase::kernel, [&] {
-        fit.points = kernel::gather_grid_points(grid.comm(), data.train.rows, coords,
+        fit.points = kernel::gather_grid_points(grid.comm(), data.train.rows,
+                                                in_precision<T>(coords, "drfm::app::kernel_coords"),
                                                 k.distribution());
         if (cfg.model.ridge > 0.0 && !P::refined)
             kernel::assemble_triangle(kf, fit.points, cfg.model.ridge,
@@ -169,9 +172,9 @@ FittedKrr<T> fit_krr(const kernel::KernelFunction& kf, const HostMatrixOf<T>& co
 
 /// Scores of a fitted predictor on both splits. `x_test`: my test rows; `sqrt`: the S of the
 /// predictor's kernel coordinates x S (empty for M = I).
-template <class T>
+template <class T, class F>
 PredictorScores score_krr(const kernel::KernelFunction& kf, const FittedKrr<T>& fit,
-                          const HostMatrixOf<T>& x_test, const HostMatrixOf<T>& sqrt,
+                          const HostMatrixOf<F>& x_test, const HostMatrixOf<F>& sqrt,
                           const data::Data& data, const config::Config& cfg,
                           const dist::BlacsGrid& grid, PhaseTimes& times) {
     const mpi::Comm& comm = grid.comm();
@@ -182,7 +185,8 @@ PredictorScores score_krr(const kernel::KernelFunction& kf, const FittedKrr<T>& 
     out.train = score_rows(out.train_predictions, data.train, comm);
     if (data.test.n > 0) {
         out.test = timed(times, Phase::predict, [&] {
-            const HostMatrixOf<T> test_coords = sqrt.size() > 0 ? agop::transform(x_test, sqrt) : x_test;
+            const HostMatrixOf<T> test_coords = in_precision<T>(
+                sqrt.size() > 0 ? agop::transform(x_test, sqrt) : x_test, "drfm::app::test_coords");
             const dist::Distribution test_layout({data.test.n, n}, {block, block}, grid.shape(), grid.coord());
             auto cross = kernel::gather_cross_points(comm, data.test.rows, test_coords, test_layout, fit.points);
             return solve::predict_and_score(kf, cross, fit.alpha, data.test.labels, grid);
@@ -220,6 +224,7 @@ LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data:
                          const config::Config& cfg, KernelStorage& kernel_storage,
                          const WeightsFactory& weights, PhaseTimes& times) {
     using T = typename P::T;
+    using F = typename P::F;
     const dist::BlacsGrid& grid = kernel_storage.grid();
     const config::ModelConfig& model = cfg.model;
     const mpi::Comm& comm = grid.comm();
@@ -228,22 +233,22 @@ LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data:
     const bool diagonal = model.agop == config::AgopKind::diag;
 
     LayerResult out;
-    HostMatrixOf<T> xt, xt_test;  // X_l in the layer's scalar
+    HostMatrixOf<F> xt, xt_test;  // X_l in the features' scalar
     timed(times, Phase::features, [&] {
         features::normalise_rows(x);
         features::normalise_rows(x_test);
-        xt = in_precision<T>(x, "drfm::app::layer_x");
-        xt_test = in_precision<T>(x_test, "drfm::app::layer_x_test");
+        xt = in_precision<F>(x, "drfm::app::layer_x");
+        xt_test = in_precision<F>(x_test, "drfm::app::layer_x_test");
     });
     out.x = in_precision<double>(xt, "drfm::app::layer_x");
     agop::FeatureMatrix fm = agop::identity_feature_matrix(d, diagonal);
     FittedKrr<T> fit;
-    HostMatrixOf<T> kernel_coords = xt;  // x S of the current M (x itself for M_0 = I)
-    HostMatrixOf<T> predictor_sqrt;      // S of the kernel of the last fit; empty for M_0 = I
+    HostMatrixOf<F> kernel_coords = xt;  // x S of the current M (x itself for M_0 = I)
+    HostMatrixOf<F> predictor_sqrt;      // S of the kernel of the last fit; empty for M_0 = I
     for (int t = 0; t < model.rfm_iters; ++t) {
         const std::string context = iteration_context(layer, t);
         if (t > 0) {
-            predictor_sqrt = in_precision<T>(fm.sqrt_m, "drfm::app::sqrt_m");
+            predictor_sqrt = in_precision<F>(fm.sqrt_m, "drfm::app::sqrt_m");
             kernel_coords = timed(times, Phase::sqrt, [&] { return agop::transform(xt, predictor_sqrt); });
         }
         fit = fit_krr<P>(kf, kernel_coords, data, cfg, kernel_storage, times, context);
@@ -271,8 +276,8 @@ LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data:
 
     out.feature_matrix = fm;
     timed(times, Phase::features, [&] {
-        const HostMatrixOf<T> s = in_precision<T>(fm.sqrt_m, "drfm::app::sqrt_m");
-        const HostMatrixOf<T> mx = agop::transform(xt, s);
+        const HostMatrixOf<F> s = in_precision<F>(fm.sqrt_m, "drfm::app::sqrt_m");
+        const HostMatrixOf<F> mx = agop::transform(xt, s);
         const features::FeatureWeights w = weights(layer, d);
         out.mx = in_precision<double>(mx, "drfm::app::mx");
         out.phi = in_precision<double>(features::apply(w, mx), "drfm::app::phi");
@@ -287,17 +292,17 @@ template <class P>
 PredictorScores final_predictor_in(HostMatrix x, HostMatrix x_test, const data::Data& data,
                                    const config::Config& cfg, KernelStorage& kernel_storage,
                                    PhaseTimes& times) {
-    using T = typename P::T;
-    HostMatrixOf<T> xt, xt_test;
+    using F = typename P::F;
+    HostMatrixOf<F> xt, xt_test;
     timed(times, Phase::features, [&] {
         features::normalise_rows(x);
         features::normalise_rows(x_test);
-        xt = in_precision<T>(x, "drfm::app::final_x");
-        xt_test = in_precision<T>(x_test, "drfm::app::final_x_test");
+        xt = in_precision<F>(x, "drfm::app::final_x");
+        xt_test = in_precision<F>(x_test, "drfm::app::final_x_test");
     });
     const kernel::KernelFunction kf = kernel::KernelFunction::from(cfg.model);
-    const FittedKrr<T> fit = fit_krr<P>(kf, xt, data, cfg, kernel_storage, times, "final predictor");
-    return score_krr(kf, fit, xt_test, HostMatrixOf<T>(), data, cfg, kernel_storage.grid(), times);
+    const auto fit = fit_krr<P>(kf, xt, data, cfg, kernel_storage, times, "final predictor");
+    return score_krr(kf, fit, xt_test, HostMatrixOf<F>(), data, cfg, kernel_storage.grid(), times);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "drfm/app/plan.hpp"
 
 #include "drfm/app/deep_rfm.hpp"
+#include "drfm/config/schema.hpp"
 #include "drfm/core/system_memory.hpp"
 #include "drfm/kernel/kernel_matrix.hpp"
 
@@ -13,6 +14,11 @@ namespace drfm::app {
 namespace {
 
 constexpr double bytes_per_double = 8.0;
+
+/// Bytes of one number of the numeric core (kernel tiles, GEMM operands) in a precision.
+double compute_bytes(config::Precision precision) {
+    return precision == config::Precision::float64 ? 8.0 : 4.0;
+}
 
 std::string human_flops(double f) {
     char buf[32];
@@ -56,6 +62,12 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     const double b = std::min<double>(256.0, mr);  // AGOP chunk rows (agop::AgopOptions)
     const double iters = m.rfm_iters;
     const bool lu = m.ridge <= 0.0;
+    // Sizes below are in numbers; `db` and `tb` make them bytes: float64 for data, results and
+    // coefficients, the precision's scalar for K and the GEMM operands (plus, when that is float,
+    // the layer input's float copy).
+    const double db = bytes_per_double, tb = compute_bytes(m.precision);
+    const bool narrowed = m.precision != config::Precision::float64;
+    const bool refined = m.precision == config::Precision::mixed;
 
     Plan plan;
     plan.shape = s;
@@ -68,7 +80,8 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     // staircase of panels (kernel::assemble_triangle), written in place (on a device backend
     // through a host copy of one panel).
     const double panel = std::min<double>(static_cast<double>(kernel::triangle_panel), mc);
-    const double k_share = lu ? 1.0 : std::min(1.0, 0.5 * (1.0 + panel * s.npcol / n));
+    // The refined solve of mixed reads both triangles.
+    const double k_share = lu || refined ? 1.0 : std::min(1.0, 0.5 * (1.0 + panel * s.npcol / n));
     // Always resident: my rows (train, test) of the loaded data (width d, kept for the whole run)
     // and of the layer's input (width dl), replicated α and labels, and the run's kernel matrix
     // (app::KernelStorage) from its first fit on: the assembled share, or all of it once
@@ -77,19 +90,23 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     const bool whole_k = cfg.analysis.kernel_eigs || s.huge_pages_always;
     const double k_resident = (whole_k ? 1.0 : k_share) * mr * mc;
     auto resident = [&](double dl) {
-        return (rows + rows_t) * (d0 + dl) + n * c + n + k_resident;
+        return db * ((rows + rows_t) * (d0 + dl) + n * c + n) +
+               (narrowed ? tb * (rows + rows_t) * dl : 0.0) + tb * k_resident;
     };
-    // One kernel ridge fit on dl-dimensional coordinates, scored on the test split.
+    // One kernel ridge fit on dl-dimensional coordinates, scored on the test split (mixed: the
+    // refinement's float64 panel of K and its products, kernel_product in solve/krr.cpp).
     auto add_fit = [&](double dl, double fits) {
-        const double fit_mem = resident(dl) + (mr + mc) * dl + mr * c;
-        const double panel_buffer = lu || !kernel::kernel_block_stages_windows ? 0.0 : mr * panel;
+        const double fit_mem = resident(dl) + tb * (mr + mc) * dl + db * mr * c;
+        const double panel_buffer =
+            lu || !kernel::kernel_block_stages_windows ? 0.0 : tb * mr * panel;
+        const double refinement = refined ? db * (mr * 256.0 + 2.0 * (mr + mc) * c + 2.0 * n * c) : 0.0;
         phase("kernel").flops += fits * k_share * (2.0 * n * n * dl + 3.0 * n * n);
         phase("kernel").peak_bytes = std::max(phase("kernel").peak_bytes, fit_mem + panel_buffer);
         phase("solve").flops += fits * ((lu ? 2.0 / 3.0 : 1.0 / 3.0) * n * n * n + 2.0 * n * n * c);
-        phase("solve").peak_bytes = std::max(phase("solve").peak_bytes, fit_mem);
+        phase("solve").peak_bytes = std::max(phase("solve").peak_bytes, fit_mem + refinement);
         phase("predict").flops += 2.0 * nt * n * (dl + c);
         phase("predict").peak_bytes = std::max(phase("predict").peak_bytes,
-            resident(dl) + (mrt + mc) * dl + mrt * mc);
+            resident(dl) + tb * ((mrt + mc) * dl + mrt * mc));
     };
     for (int l = 1; l <= m.depth; ++l) {
         const double dl = static_cast<double>(layer_input_dim(m, s.d, l));
@@ -97,21 +114,23 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
         add_fit(dl, iters);
         phase("agop").flops += iters * (2.0 * n * n * dl + 2.0 * n * n * c * dl + 2.0 * n * n * c + n * c * dl * dl);
         phase("agop").peak_bytes = std::max(phase("agop").peak_bytes,
-            resident(dl) + (mr + mc) * dl + mc * c + b * (2.0 * mc + c * (dl + 1) + 2.0 * dl) + dl * dl);
+            resident(dl) + tb * ((mr + mc) * dl + mc * c + b * (2.0 * mc + c * (dl + 1) + 2.0 * dl) +
+                                 (refined ? 2.0 : 1.0) * dl * dl));
         phase("sqrt").flops += iters * 9.0 * dl * dl * dl * p;  // redundant on every rank
-        phase("sqrt").peak_bytes = std::max(phase("sqrt").peak_bytes, resident(dl) + 5.0 * dl * dl);
+        phase("sqrt").peak_bytes = std::max(phase("sqrt").peak_bytes, resident(dl) + db * 5.0 * dl * dl);
         phase("features").flops += 2.0 * (n + nt) * dl * (dl + k);
         phase("features").peak_bytes = std::max(phase("features").peak_bytes,
-            resident(dl) + (rows + rows_t) * (dl + k) + k * dl);
+            resident(dl) + (db + (narrowed ? tb : 0.0)) * ((rows + rows_t) * (dl + k) + k * dl));
         if (cfg.analysis.kernel_eigs && iters > 0) {
-            // The whole K into the run's storage, then dist::eigh_top: its copy of K and its n×n
-            // eigenvector matrix, a tridiagonal reduction (4/3 n³) and k back-transformed vectors.
+            // The whole K into the run's storage (a float64 matrix of its own when that is float),
+            // then dist::eigh_top: its copy of K and its n×n eigenvector matrix, a tridiagonal
+            // reduction (4/3 n³) and k back-transformed vectors.
             const double top =
                 static_cast<double>(std::min<std::int64_t>(cfg.analysis.kernel_eigs_k, s.n));
             phase("analysis").flops +=
                 2.0 * n * n * dl + 3.0 * n * n + 4.0 / 3.0 * n * n * n + 4.0 * n * n * top;
             phase("analysis").peak_bytes = std::max(phase("analysis").peak_bytes,
-                resident(dl) + (mr + mc) * dl + 2.0 * mr * mc + (5.0 + top) * n);
+                resident(dl) + db * ((mr + mc) * dl + (narrowed ? 3.0 : 2.0) * mr * mc + (5.0 + top) * n));
         }
         // X and MX have width dl, PhiMX width k: NC statistics, then the kernel picture (uncentred
         // and centred) by the p×p route when the width w < n, else by the n×n route
@@ -122,12 +141,11 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
                 2.0 * (gram ? 2.0 * n * n * w + 9.0 * n * n * n + 4.0 * n * n * c
                             : 2.0 * n * w * w + 9.0 * w * w * w * p);
             phase("analysis").peak_bytes = std::max(phase("analysis").peak_bytes,
-                resident(dl) + rows * (dl + k) + (gram ? 5.0 * mr * mc : 3.0 * w * w));
+                resident(dl) + db * (rows * (dl + k) + (gram ? 5.0 * mr * mc : 3.0 * w * w)));
         }
     }
     if (m.final_predictor == config::FinalPredictor::krr)
         add_fit(static_cast<double>(layer_input_dim(m, s.d, m.depth + 1)), 1.0);
-    for (auto& pc : plan.phases) pc.peak_bytes *= bytes_per_double;
     return plan;
 }
 
@@ -141,7 +159,7 @@ std::string Plan::describe(const config::Config& cfg) const {
     std::ostringstream os;
     os << "plan: n = " << shape.n << " train, " << shape.n_test << " test samples, d = " << shape.d
        << ", " << shape.classes << " classes, depth " << cfg.model.depth << ", rfm_iters "
-       << cfg.model.rfm_iters << "\n";
+       << cfg.model.rfm_iters << ", precision " << config::to_string(cfg.model.precision) << "\n";
     os << "      " << shape.ranks << " ranks on a " << shape.nprow << "x" << shape.npcol
        << " process grid (column-major), block size " << cfg.parallel.block_size << "\n";
     if (shape.huge_pages_always && cfg.model.ridge > 0.0 && !cfg.analysis.kernel_eigs)

@@ -1,5 +1,6 @@
 #include "drfm/app/scan_file.hpp"
 
+#include "drfm/config/schema.hpp"
 #include "drfm/io/attribute.hpp"
 
 #include <cstdio>
@@ -82,6 +83,15 @@ std::string random_instance(const mpi::Comm& comm) {
     return text;
 }
 
+/// The root attribute `precision`: the runs' model.precision, or "scanned" when they differ
+/// (then /runs/precision holds each run's).
+std::string precision_attribute(const Scan& scan) {
+    const config::Precision first = scan.base().model.precision;
+    for (const config::Config& run : scan.runs)
+        if (run.model.precision != first) return "scanned";
+    return std::string(config::to_string(first));
+}
+
 /// Creates the whole file under a temporary name, then renames it to `path` (replacing any
 /// file there only once the new one is complete on disk).
 void create(const mpi::Comm& comm, const std::string& path, const Scan& scan,
@@ -92,6 +102,7 @@ void create(const mpi::Comm& comm, const std::string& path, const Scan& scan,
             io::ResultsFile::create(comm, temporary, true, layout, {scan.resolved_toml, grid});
         io::set_attribute(results.file(), "/", "config_hash", config_hash(scan.resolved_toml));
         io::set_attribute(results.file(), "/", "instance", random_instance(comm));
+        io::set_attribute(results.file(), "/", "precision", precision_attribute(scan));
         write_parameters(results, scan);
         results.file().flush();
     }  // closed, "incomplete"

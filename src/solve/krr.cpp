@@ -151,7 +151,7 @@ template HostMatrix fit(dist::DistMatrix&, double, const std::vector<int>&, int)
 template HostMatrix fit(dist::DistMatrixF&, double, const std::vector<int>&, int);
 
 RefinedFit fit_refined(dist::DistMatrixF& k, double ridge, const std::vector<int>& labels,
-                       int classes) {
+                       int classes, int max_steps) {
     const std::int64_t n = static_cast<std::int64_t>(labels.size());
     check_shape(k, n);
     DRFM_CHECK(ridge > 0.0, Error, "fit_refined needs a positive ridge, got ", ridge);
@@ -169,14 +169,14 @@ RefinedFit fit_refined(dist::DistMatrixF& k, double ridge, const std::vector<int
     try {
         dist::cholesky_solve(k, rhs, factor);
         out.alpha = in_precision<double>(rhs.replicate(), "drfm::solve::alpha");
-        // LAPACK's dsposv test: ‖r_c‖∞ ≤ ‖α_c‖∞ ‖A‖∞ ε √n for every column c, at most 30 steps.
+        // LAPACK's dsposv test: ‖r_c‖∞ ≤ ‖α_c‖∞ ‖A‖∞ ε √n for every column c.
         // ‖A‖∞ is A's largest row sum: its entries are positive.
         HostMatrix ones("drfm::solve::ones", n, 1);
         Kokkos::deep_copy(ones, 1.0);
         const double a_norm = max_abs(kernel_product(k, kept, diagonal, ones).data(), n);
         const double bound = std::numeric_limits<double>::epsilon() * std::sqrt(double(n));
         double previous = std::numeric_limits<double>::infinity();
-        for (int step = 0; step <= 30; ++step) {
+        for (int step = 0; step <= max_steps; ++step) {
             const HostMatrix ax = kernel_product(k, kept, diagonal, out.alpha);
             double worst = 0.0;  // max over columns of ‖r_c‖∞ / (‖α_c‖∞ ‖A‖∞)
             for (std::int64_t c = 0; c < classes; ++c) {
@@ -191,7 +191,8 @@ RefinedFit fit_refined(dist::DistMatrixF& k, double ridge, const std::vector<int
                 break;
             }
             // Corrections that stop shrinking will not converge (κ ε_float ≳ 1/2): stop early.
-            if (!std::isfinite(worst) || step == 30 || (step > 1 && worst > 0.5 * previous)) break;
+            if (!std::isfinite(worst) || step == max_steps || (step > 1 && worst > 0.5 * previous))
+                break;
             previous = worst;
             rhs.fill([&](std::int64_t i, std::int64_t c) { return y(i, c) - ax(i, c); });
             dist::solve_with_cholesky(k, rhs, factor);

@@ -40,11 +40,13 @@ struct RefinedFit {
 /// residual Y − (K + λI)α in float64 from the other triangle, which the factorisation leaves as
 /// it was, and solves for the correction with the float factor. When the float factorisation
 /// fails or the corrections stop shrinking (κ·ε_float ≳ 1/2), the same float kernel, widened,
-/// is factorised in float64 instead (an extra n²/P doubles per process while it runs).
+/// is factorised in float64 instead (an extra n²/P doubles per process while it runs). Converged
+/// means LAPACK dsposv's test, ‖r_c‖∞ ≤ ‖α_c‖∞ ‖K + λI‖∞ ε √n for every column, within
+/// `max_steps` steps (dsposv's 30).
 /// @pre ridge > 0 (config::load rejects mixed with interpolation)
 /// @throws NumericalError (collective) as fit.
 RefinedFit fit_refined(dist::DistMatrixF& k, double ridge, const std::vector<int>& labels,
-                       int classes);
+                       int classes, int max_steps = 30);
 
 /// Accuracy (argmax agreement) and MSE (mean over n·classes entries of (f − y)², torch's MSELoss)
 /// of a predictor on one split.
