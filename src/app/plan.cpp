@@ -2,6 +2,7 @@
 
 #include "drfm/app/deep_rfm.hpp"
 #include "drfm/config/schema.hpp"
+#include "drfm/core/host_window.hpp"
 #include "drfm/core/system_memory.hpp"
 #include "drfm/kernel/kernel_matrix.hpp"
 
@@ -98,7 +99,7 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     auto add_fit = [&](double dl, double fits) {
         const double fit_mem = resident(dl) + tb * (mr + mc) * dl + db * mr * c;
         const double panel_buffer =
-            lu || !kernel::kernel_block_stages_windows ? 0.0 : tb * mr * panel;
+            lu || exec_reaches_host ? 0.0 : tb * mr * panel;
         const double refinement = refined ? db * (mr * 256.0 + 2.0 * (mr + mc) * c + 2.0 * n * c) : 0.0;
         phase("kernel").flops += fits * k_share * (2.0 * n * n * dl + 3.0 * n * n);
         phase("kernel").peak_bytes = std::max(phase("kernel").peak_bytes, fit_mem + panel_buffer);

@@ -1,23 +1,18 @@
 #include "drfm/kernel/kernel_block.hpp"
 
 #include "drfm/core/blas.hpp"
+#include "drfm/core/device_blas.hpp"
+#include "drfm/core/host_window.hpp"
 
 #include <algorithm>
 
 namespace drfm::kernel {
 namespace {
 using HostIds = Kokkos::View<const std::int64_t*, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
-using DeviceIds = Kokkos::View<const std::int64_t*, MemSpace>;
-/// A column-major window (leading dimension ≥ rows) of host memory, as a Kokkos view.
-template <class T>
-using HostWindow =
-    Kokkos::View<T**, Kokkos::LayoutStride, Kokkos::HostSpace, Kokkos::MemoryUnmanaged>;
-}  // namespace
 
 template <class T>
-HostVectorOf<T> squared_row_norms(const HostMatrixOf<T>& points) {
-    const std::int64_t n = points.extent(0), d = points.extent(1);
-    auto x = to_device(points);
+DeviceVectorOf<T> device_row_norms(const DeviceMatrixOf<T>& x) {
+    const std::int64_t n = x.extent(0), d = x.extent(1);
     DeviceVectorOf<T> norms(Kokkos::view_alloc("drfm::kernel::row_norms", Kokkos::WithoutInitializing), n);
     Kokkos::parallel_for(
         "drfm::kernel::squared_row_norms", Kokkos::RangePolicy<ExecSpace>(0, n),
@@ -26,7 +21,39 @@ HostVectorOf<T> squared_row_norms(const HostMatrixOf<T>& points) {
             for (std::int64_t j = 0; j < d; ++j) s += x(i, j) * x(i, j);
             norms(i) = s;
         });
-    return to_host(norms);
+    return norms;
+}
+
+DeviceIds device_ids(const GlobalIds& ids) {
+    DeviceIds out(Kokkos::view_alloc("drfm::kernel::ids", Kokkos::WithoutInitializing), ids.size());
+    Kokkos::deep_copy(out, HostIds(ids.data(), ids.size()));
+    return out;
+}
+
+}  // namespace
+
+template <class T>
+BlockSide<T> BlockSide<T>::rows(std::int64_t first, std::int64_t count) const {
+    const auto range = std::make_pair(first, first + count);
+    return {Kokkos::subview(points, range, Kokkos::ALL), Kokkos::subview(norms, range),
+            Kokkos::subview(ids, range), ascending};
+}
+
+template <class T>
+BlockSide<T> block_side(const HostMatrixOf<T>& points, const GlobalIds& ids) {
+    DRFM_CHECK(points.extent(0) == ids.size(), Error, "block_side: ", points.extent(0),
+               " points with ", ids.size(), " ids");
+    BlockSide<T> side;
+    side.points = to_device(points);
+    side.norms = device_row_norms(side.points);
+    side.ids = device_ids(ids);
+    side.ascending = std::is_sorted(ids.begin(), ids.end());
+    return side;
+}
+
+template <class T>
+HostVectorOf<T> squared_row_norms(const HostMatrixOf<T>& points) {
+    return to_host(device_row_norms(DeviceMatrixOf<T>(to_device(points))));
 }
 
 namespace {
@@ -75,66 +102,53 @@ void set_self_pairs(typename Block::non_const_value_type self_value, const Block
         });
 }
 
-/// The element-wise passes over the GEMM's result `k` (memory the execution space can access).
-template <class Block, class T = typename Block::non_const_value_type>
-void pair_values(const KernelFunction& kf, BlockValue what, const Block& k,
-                 const HostVectorOf<T>& a_norms, const GlobalIds& a_ids,
-                 const HostVectorOf<T>& b_norms, const GlobalIds& b_ids, double self_shift) {
-    const DeviceVectorOf<T> an = to_device(a_norms), bn = to_device(b_norms);
+}  // namespace
+
+template <class T>
+void kernel_block(const KernelFunction& kf, BlockValue what, const BlockSide<T>& a,
+                  const BlockSide<T>& b, const DeviceMatrixOf<T>& out, double self_shift) {
+    const std::int64_t na = a.points.extent(0), nb = b.points.extent(0);
+    DRFM_CHECK((na == 0 || nb == 0 || a.points.extent(1) == b.points.extent(1)) &&
+                   static_cast<std::int64_t>(out.extent(0)) == na &&
+                   static_cast<std::int64_t>(out.extent(1)) == nb,
+               Error, "kernel_block: inconsistent shapes");
+    DRFM_CHECK(b.ascending, Error, "kernel_block: the column ids are not ascending");
+    if (na == 0 || nb == 0) return;
+    blas::device_gemm(blas::Op::none, blas::Op::transpose, T(-2), a.points, b.points, T(0), out);
     kf.with_power([&](auto p) {
         if (what == BlockValue::gradient_weight)
-            element_pass<decltype(p)::value, BlockValue::gradient_weight>(kf, k, an, bn);
+            element_pass<decltype(p)::value, BlockValue::gradient_weight>(kf, out, a.norms, b.norms);
         else
-            element_pass<decltype(p)::value, BlockValue::kernel>(kf, k, an, bn);
+            element_pass<decltype(p)::value, BlockValue::kernel>(kf, out, a.norms, b.norms);
     });
-    // Global ids travel to the device with the block; equal ids mark the same sample, whose
-    // distance is exactly 0: k = exp(0) = 1 (plus the ridge), and the gradient's self term is
-    // excluded (weight 0).
-    HostIds ha(a_ids.data(), a_ids.size()), hb(b_ids.data(), b_ids.size());
-    set_self_pairs(static_cast<T>(what == BlockValue::kernel ? 1.0 + self_shift : 0.0), k,
-                   to_device(ha), to_device(hb));
+    // Equal ids mark the same sample, whose distance is exactly 0: k = exp(0) = 1 (plus the
+    // ridge), and the gradient's self term is excluded (weight 0).
+    set_self_pairs(static_cast<T>(what == BlockValue::kernel ? 1.0 + self_shift : 0.0), out, a.ids,
+                   b.ids);
 }
-
-}  // namespace
 
 template <class T>
 void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRefOf<T>& a_rows,
                   const HostVectorOf<T>& a_norms, const GlobalIds& a_ids,
                   const blas::MatRefOf<T>& b_rows, const HostVectorOf<T>& b_norms,
                   const GlobalIds& b_ids, const blas::MatRefOf<T>& out, double self_shift) {
-    const std::int64_t na = a_rows.rows, nb = b_rows.rows;
-    DRFM_CHECK(a_rows.cols == b_rows.cols && out.rows == na && out.cols == nb &&
-                   static_cast<std::int64_t>(a_ids.size()) == na &&
-                   static_cast<std::int64_t>(b_ids.size()) == nb,
+    DRFM_CHECK(a_rows.cols == b_rows.cols && out.rows == a_rows.rows && out.cols == b_rows.rows &&
+                   static_cast<std::int64_t>(a_ids.size()) == a_rows.rows &&
+                   static_cast<std::int64_t>(b_ids.size()) == b_rows.rows,
                Error, "kernel_block: inconsistent shapes");
-    DRFM_CHECK(std::is_sorted(b_ids.begin(), b_ids.end()), Error,
-               "kernel_block: the column ids are not ascending");
-    if (na == 0 || nb == 0) return;
-    blas::gemm(blas::Op::none, blas::Op::transpose, T(-2), a_rows, b_rows, T(0), out);
-
-    const HostWindow<T> window(out.data, Kokkos::LayoutStride(static_cast<size_t>(na), 1,
-                                                           static_cast<size_t>(nb),
-                                                           static_cast<size_t>(out.ld)));
-    if constexpr (!kernel_block_stages_windows) {
-        // Host backends finish the block where the GEMM left it: no second pass over memory.
-        pair_values(kf, what, window, a_norms, a_ids, b_norms, b_ids, self_shift);
-        ExecSpace().fence();
-    } else {
-        // A device works on a copy in its own memory. Kokkos copies only contiguous views between
-        // memory spaces, so a window narrower than its leading dimension is staged through one.
-        const bool contiguous = out.ld == na;
-        const HostMatrixOf<T> host_block =
-            contiguous ? HostMatrixOf<T>(out.data, static_cast<size_t>(na), static_cast<size_t>(nb))
-                       : make_host_matrix<T>("drfm::kernel::staged_block", na, nb);
-        if (!contiguous) Kokkos::deep_copy(host_block, window);
-        const DeviceMatrixOf<T> k = to_device(host_block);
-        pair_values(kf, what, k, a_norms, a_ids, b_norms, b_ids, self_shift);
-        Kokkos::deep_copy(host_block, k);
-        if (!contiguous) Kokkos::deep_copy(window, host_block);
-    }
+    const BlockSide<T> a{readable_on_device(a_rows), to_device(a_norms), device_ids(a_ids), true};
+    const BlockSide<T> b{readable_on_device(b_rows), to_device(b_norms), device_ids(b_ids),
+                         std::is_sorted(b_ids.begin(), b_ids.end())};
+    const DeviceTile<T> tile(out);
+    kernel_block(kf, what, a, b, tile.view(), self_shift);
+    tile.finish();
 }
 
 #define DRFM_INSTANTIATE_KERNEL_BLOCK(T)                                                       \
+    template struct BlockSide<T>;                                                              \
+    template BlockSide<T> block_side(const HostMatrixOf<T>&, const GlobalIds&);                \
+    template void kernel_block<T>(const KernelFunction&, BlockValue, const BlockSide<T>&,      \
+                                  const BlockSide<T>&, const DeviceMatrixOf<T>&, double);      \
     template HostVectorOf<T> squared_row_norms(const HostMatrixOf<T>&);                        \
     template void kernel_block<T>(const KernelFunction&, BlockValue, const blas::MatRefOf<T>&, \
                                   const HostVectorOf<T>&, const GlobalIds&,                    \

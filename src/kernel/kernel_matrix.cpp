@@ -1,5 +1,6 @@
 #include "drfm/kernel/kernel_matrix.hpp"
 
+#include "drfm/core/host_window.hpp"
 #include "drfm/dist/gather_rows.hpp"
 
 #include <algorithm>
@@ -68,6 +69,19 @@ BasicGridPoints<T> gather_cross_points(const mpi::Comm& comm, const RowPartition
     return out;
 }
 
+namespace {
+
+/// The grid points' rows and columns on the execution space (one copy when they are the same).
+template <class T>
+std::pair<BlockSide<T>, BlockSide<T>> block_sides(const BasicGridPoints<T>& points) {
+    BlockSide<T> rows = block_side(points.rows, points.row_ids);
+    if (points.cols.data() == points.rows.data() && points.row_ids == points.col_ids)
+        return {rows, rows};
+    return {rows, block_side(points.cols, points.col_ids)};
+}
+
+}  // namespace
+
 template <class T>
 void assemble(const KernelFunction& kf, const BasicGridPoints<T>& points, double shift,
               dist::BasicDistMatrix<T>& k) {
@@ -75,23 +89,11 @@ void assemble(const KernelFunction& kf, const BasicGridPoints<T>& points, double
     // An empty local block may carry lld 1 with 0 rows; the kernel needs the exact shape.
     if (local.extent(0) == 0 || local.extent(1) == 0) return;
     populate_for_writing(local);
-    kernel_block<T>(kf, BlockValue::kernel, points.rows, squared_row_norms(points.rows),
-                    points.row_ids, points.cols, squared_row_norms(points.cols), points.col_ids,
-                    local, shift);
+    const auto [rows, cols] = block_sides(points);
+    const DeviceTile<T> tile(local);
+    kernel_block(kf, BlockValue::kernel, rows, cols, tile.view(), shift);
+    tile.finish();
 }
-
-namespace {
-
-template <class T>
-HostVectorOf<T> slice(const HostVectorOf<T>& v, std::int64_t first, std::int64_t count) {
-    return Kokkos::subview(v, std::make_pair(first, first + count));
-}
-
-GlobalIds slice(const GlobalIds& ids, std::int64_t first, std::int64_t count) {
-    return GlobalIds(ids.begin() + first, ids.begin() + first + count);
-}
-
-}  // namespace
 
 template <class T>
 void assemble_triangle(const KernelFunction& kf, const BasicGridPoints<T>& points, double shift,
@@ -100,11 +102,16 @@ void assemble_triangle(const KernelFunction& kf, const BasicGridPoints<T>& point
     const std::int64_t rows = local.extent(0), cols = local.extent(1);
     if (rows == 0 || cols == 0) return;
     DRFM_CHECK(panel >= 1, Error, "assemble_triangle: panel width ", panel, " < 1");
-    const std::int64_t d = points.rows.extent(1), width = std::min(panel, cols);
-    const HostVectorOf<T> row_norms = squared_row_norms(points.rows);
-    const HostVectorOf<T> col_norms = squared_row_norms(points.cols);
-    // The panels' points are row ranges of the gathered points, passed to the GEMM uncopied.
-    const blas::BasicMatRef<T> row_points(points.rows), col_points(points.cols), tiles(local);
+    const std::int64_t width = std::min(panel, cols);
+    // The panels' points are row ranges of the points on the execution space, uncopied; on a
+    // device backend each panel goes through one device buffer to the host.
+    const auto [row_side, col_side] = block_sides(points);
+    const blas::BasicMatRef<T> tiles(local);
+    const DeviceMatrixOf<T> scratch =
+        exec_reaches_host ? DeviceMatrixOf<T>()
+                          : DeviceMatrixOf<T>(Kokkos::view_alloc("drfm::kernel::panel",
+                                                                 Kokkos::WithoutInitializing),
+                                              rows, width);
     const auto first = points.row_ids.begin(), last = points.row_ids.end();
     DRFM_CHECK(std::is_sorted(first, last), Error,
                "assemble_triangle: the row ids are not ascending");
@@ -127,10 +134,10 @@ void assemble_triangle(const KernelFunction& kf, const BasicGridPoints<T>& point
         if (!system_memory::is_resident(&local(r1 - 1, c0 + nc - 1)))
             for (std::int64_t c = c0; c < c0 + nc; ++c)
                 system_memory::populate_for_writing(&local(r0, c), nr * sizeof(T));
-        kernel_block<T>(kf, BlockValue::kernel, row_points.block(r0, nr, 0, d),
-                     slice(row_norms, r0, nr), slice(points.row_ids, r0, nr),
-                     col_points.block(c0, nc, 0, d), slice(col_norms, c0, nc),
-                     slice(points.col_ids, c0, nc), tiles.block(r0, nr, c0, nc), shift);
+        const DeviceTile<T> tile(tiles.block(r0, nr, c0, nc), scratch);
+        kernel_block(kf, BlockValue::kernel, row_side.rows(r0, nr), col_side.rows(c0, nc),
+                     tile.view(), shift);
+        tile.finish();
     }
 }
 

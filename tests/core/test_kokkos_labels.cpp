@@ -31,10 +31,16 @@ bool starts_with(const std::string& s, const std::string& prefix) {
     return s.compare(0, prefix.size(), prefix) == 0;
 }
 
+// KokkosKernels names its own kernels and regions "KokkosBlas::..." (the GEMM of
+// core/device_blas.hpp): the library's, not ours to rename.
+bool library_label(const std::string& label) {
+    return starts_with(label, "KokkosBlas::") || starts_with(label, "KokkosKernels::");
+}
+
 // Kokkos' own kernels are "Kokkos::..."; those that act on one View name it in brackets
 // ("Kokkos::View::initialization [label]"), and that label is ours.
 bool kernel_label_ok(const std::string& label) {
-    if (starts_with(label, "drfm::")) return true;
+    if (starts_with(label, "drfm::") || library_label(label)) return true;
     if (!starts_with(label, "Kokkos::")) return false;
     const auto open = label.find(" [");
     return open == std::string::npos || starts_with(label.substr(open + 2), "drfm::");
@@ -73,7 +79,9 @@ public:
             if (dst_name && *dst_name) check_label("deep_copy dst", dst_name);
             if (src_name && *src_name) check_label("deep_copy src", src_name);
         });
-        tools::set_push_region_callback([](const char* name) { check_label("region", name); });
+        tools::set_push_region_callback([](const char* name) {
+            if (!name || !library_label(name)) check_label("region", name);
+        });
     }
     ~LabelRecorder() {
         tools::set_begin_parallel_for_callback(nullptr);

@@ -51,24 +51,46 @@ BasicGridPoints<T> in_precision(const BasicGridPoints<From>& p) {
     }
 }
 
-/// Whether kernel_block passes an output window whose leading dimension exceeds its rows (a tile
-/// of a larger matrix) through a contiguous host copy of the window: on a device backend, whose
-/// kernels cannot work on host memory in place. Host backends write every window in place.
-inline constexpr bool kernel_block_stages_windows =
-    !Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible;
+/// Global ids on the execution space.
+using DeviceIds = Kokkos::View<std::int64_t*, MemSpace>;
+
+/// One side of a block on the execution space: points (rows × d, column-major; a row range of
+/// larger points keeps their leading dimension), their squared row norms and global ids.
+template <class T>
+struct BlockSide {
+    DeviceMatrixOf<T> points;
+    DeviceVectorOf<T> norms;
+    DeviceIds ids;
+    bool ascending = true;  ///< ids ascending (needed of the columns' side)
+
+    /// Rows [first, first + count), uncopied.
+    BlockSide rows(std::int64_t first, std::int64_t count) const;
+};
+
+/// `points` (and their ids) on the execution space, copied there once (no copy on host
+/// backends), with their squared row norms computed there.
+template <class T>
+BlockSide<T> block_side(const HostMatrixOf<T>& points, const GlobalIds& ids);
 
 /// Row squared norms of a host matrix.
 template <class T>
 HostVectorOf<T> squared_row_norms(const HostMatrixOf<T>& points);
 
-/// out(i, j) = value of (a_rows(i,:), b_rows(j,:)); out is |A|×|B|. `self_shift` is added to the
-/// kernel value of the self pairs: the ridge λ of K + λI. The points are read by the host GEMM
-/// only, so they may be any column-major window (a row range of a larger matrix, uncopied); so may
-/// `out` (a tile of a local block-cyclic matrix, written in place on host backends).
+/// out(i, j) = value of (a(i,:), b(j,:)); out is |A|×|B| on the execution space. The cross term
+/// −2ABᵀ is one KokkosBlas GEMM (cuBLAS on CUDA, the host BLAS on host backends), then one
+/// element-wise kernel and the self pairs, all on the execution space (asynchronous: fence, or
+/// DeviceTile::finish, before the host reads `out`). `self_shift` is added to the kernel value of
+/// the self pairs: the ridge λ of K + λI.
 /// Cost: 2·|A|·|B|·d flops (GEMM, in T) + |A|·|B| element-wise (the kernel function evaluated in
 /// double and rounded to T: its exp is not where the time goes).
-/// @pre a_rows.cols == b_rows.cols, out is a_rows.rows × b_rows.rows, b_ids ascending (the columns
-///      of a block-cyclic matrix are)
+/// @pre a and b have the same d, out is |A|×|B|, b.ascending (the columns of a block-cyclic matrix
+///      are)
+template <class T>
+void kernel_block(const KernelFunction& kf, BlockValue what, const BlockSide<T>& a,
+                  const BlockSide<T>& b, const DeviceMatrixOf<T>& out, double self_shift = 0.0);
+
+/// The same between host windows (a row range of a larger matrix, a tile of a local block-cyclic
+/// matrix): in place on host backends, through copies on a device backend.
 template <class T>
 void kernel_block(const KernelFunction& kf, BlockValue what, const blas::MatRefOf<T>& a_rows,
                   const HostVectorOf<T>& a_norms, const GlobalIds& a_ids,
