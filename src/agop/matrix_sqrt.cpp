@@ -1,6 +1,7 @@
 #include "drfm/agop/matrix_sqrt.hpp"
 
 #include "drfm/core/blas.hpp"
+#include "drfm/core/device_blas.hpp"
 #include "drfm/core/error.hpp"
 #include "drfm/core/symmetric_eigen.hpp"
 
@@ -74,7 +75,10 @@ HostMatrixOf<T> transform(const HostMatrixOf<T>& points, const HostMatrixOf<T>& 
         Kokkos::deep_copy(out, o);
         return out;
     }
-    blas::gemm(blas::Op::none, blas::Op::none, T(1), points, sqrt_m, T(0), out);
+    const DeviceMatrixOf<T> o = Kokkos::create_mirror_view(MemSpace(), out);
+    blas::device_gemm(blas::Op::none, blas::Op::none, T(1), DeviceMatrixOf<T>(to_device(points)),
+                      DeviceMatrixOf<T>(to_device(sqrt_m)), T(0), o);
+    Kokkos::deep_copy(out, o);
     return out;
 }
 

@@ -83,11 +83,10 @@ void cholesky_solve(BasicDistMatrix<T>& a, BasicDistMatrix<T>& b, Uplo triangle)
     detail::require_square(a, "cholesky_solve");
     detail::require_rhs(a, b, "cholesky_solve");
     int n = to_blas_int(a.rows(), "cholesky_solve n");
-    int nrhs = to_blas_int(b.cols(), "cholesky_solve nrhs");
     char uplo = to_char(triangle);
     int info = 0;
     const bool lapack = one_process(a);
-    const int lda = a.desc().lld(), ldb = b.desc().lld();
+    const int lda = a.desc().lld();
     const std::string factor = routine<T>(lapack, "potrf");
     if (lapack) F::potrf(&uplo, &n, a.data(), &lda, &info, 1);
     else F::ppotrf(&uplo, &n, a.data(), &one, &one, a.desc().data(), &info, 1);

@@ -1,6 +1,6 @@
 #include "drfm/features/random_features.hpp"
 
-#include "drfm/core/blas.hpp"
+#include "drfm/core/device_blas.hpp"
 #include "drfm/core/kokkos_compat.hpp"
 #include "drfm/core/random.hpp"
 
@@ -36,9 +36,11 @@ template <class T>
 HostMatrixOf<T> apply(const FeatureWeights& weights, const HostMatrixOf<T>& rows) {
     const std::int64_t n = rows.extent(0), width = weights.w.extent(0);
     HostMatrixOf<T> out = make_host_matrix<T>("drfm::features::phi", n, width);
-    blas::gemm(blas::Op::none, blas::Op::transpose, T(1), rows,
-               in_precision<T>(weights.w, "drfm::features::weights"), T(0), out);
-    auto o = to_device(out);
+    // R Wᵀ on the execution space (KokkosBlas), the activation there, one copy back.
+    const DeviceMatrixOf<T> r = to_device(rows);
+    const DeviceMatrixOf<T> w = to_device(in_precision<T>(weights.w, "drfm::features::weights"));
+    const DeviceMatrixOf<T> o = Kokkos::create_mirror_view(MemSpace(), out);
+    blas::device_gemm(blas::Op::none, blas::Op::transpose, T(1), r, w, T(0), o);
     auto phase = to_device(weights.phase);
     const bool cosine = weights.map == config::FeatureMap::cosine;
     const double amplitude = std::sqrt(2.0 / static_cast<double>(width));

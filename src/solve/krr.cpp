@@ -1,6 +1,8 @@
 #include "drfm/solve/krr.hpp"
 
 #include "drfm/core/blas.hpp"
+#include "drfm/core/device_blas.hpp"
+#include "drfm/core/host_window.hpp"
 #include "drfm/dist/linalg.hpp"
 
 #include <algorithm>
@@ -232,6 +234,9 @@ std::vector<int> argmax_rows(const HostMatrix& f) {
     return out;
 }
 
+/// Test rows per block of predict_and_score: its cross-kernel block is this × my centres.
+constexpr std::int64_t predict_rows = 1024;
+
 template <class T>
 Score predict_and_score(const kernel::KernelFunction& kf, const kernel::BasicGridPoints<T>& points,
                         const HostMatrix& alpha, const std::vector<int>& labels,
@@ -240,17 +245,31 @@ Score predict_and_score(const kernel::KernelFunction& kf, const kernel::BasicGri
     const std::int64_t classes = alpha.extent(1);
     HostMatrix f("drfm::solve::predictions", rows, classes);
     if (rows > 0 && centres > 0) {
-        HostMatrixOf<T> k = make_host_matrix<T>("drfm::solve::cross_kernel", rows, centres);
-        kernel::kernel_block<T>(kf, kernel::BlockValue::kernel, points.rows,
-                                kernel::squared_row_norms(points.rows), points.row_ids, points.cols,
-                                kernel::squared_row_norms(points.cols), points.col_ids, k);
+        // On the execution space: the centres and their coefficients once, then the cross kernel
+        // and its product with α block by block of test rows (memory b·|C|, not |R|·|C|).
+        const kernel::BlockSide<T> test = kernel::block_side(points.rows, points.row_ids);
+        const kernel::BlockSide<T> centre = kernel::block_side(points.cols, points.col_ids);
         HostMatrixOf<T> alpha_c = make_host_matrix<T>("drfm::solve::alpha_cols", centres, classes);
         for (std::int64_t c = 0; c < classes; ++c)
             for (std::int64_t p = 0; p < centres; ++p)
                 alpha_c(p, c) = static_cast<T>(alpha(points.col_ids[p], c));
-        HostMatrixOf<T> f_t = make_host_matrix<T>("drfm::solve::predictions", rows, classes);
-        blas::gemm(blas::Op::none, blas::Op::none, T(1), k, alpha_c, T(0), f_t);
-        Kokkos::deep_copy(f, in_precision<double>(f_t, "drfm::solve::predictions"));
+        const DeviceMatrixOf<T> alpha_d = to_device(alpha_c);
+        const std::int64_t b = std::min(predict_rows, rows);
+        const DeviceMatrixOf<T> k_buffer(
+            Kokkos::view_alloc(std::string("drfm::solve::cross_kernel"), Kokkos::WithoutInitializing),
+            b, centres);
+        const DeviceMatrixOf<T> f_d(
+            Kokkos::view_alloc(std::string("drfm::solve::predictions"), Kokkos::WithoutInitializing),
+            rows, classes);
+        for (std::int64_t r0 = 0; r0 < rows; r0 += b) {
+            const std::int64_t nb = std::min(b, rows - r0);
+            const DeviceMatrixOf<T> k = leading_block_of(k_buffer, nb, centres);
+            kernel::kernel_block(kf, kernel::BlockValue::kernel, test.rows(r0, nb), centre, k);
+            blas::device_gemm(blas::Op::none, blas::Op::none, T(1), k, alpha_d, T(0),
+                              Kokkos::subview(f_d, std::make_pair(r0, r0 + nb), Kokkos::ALL));
+        }
+        Kokkos::deep_copy(f, in_precision<double>(HostMatrixOf<T>(to_host(f_d)),
+                                                  "drfm::solve::predictions"));
     }
     grid.row_comm().allreduce_sum(f.data(), static_cast<std::int64_t>(f.size()));
 
