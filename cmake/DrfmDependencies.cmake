@@ -40,7 +40,27 @@ message(STATUS "drfm: Kokkos ${Kokkos_VERSION}, devices: ${Kokkos_DEVICES}")
 # KokkosBlas (include/drfm/core/device_blas.hpp): cuBLAS on CUDA, the host BLAS on host backends. A
 # standalone KokkosKernels exports Kokkos::kokkoskernels; Debian's (Trilinos 13.2) exports only
 # trilinos_kokkoskernels, without include dirs, and has no version file (so none is asked for here).
-find_package(KokkosKernels REQUIRED)
+# Search order: KokkosKernels_ROOT, CMAKE_PREFIX_PATH, then (HINTS) the prefix of the Kokkos found
+# above, before the system prefixes: -DKokkos_ROOT=PREFIX alone picks the KokkosKernels that
+# scripts/build_kokkos_openmp.sh installs into the same PREFIX, not Debian's in /usr.
+get_filename_component(_drfm_kokkos_prefix "${Kokkos_DIR}/../../.." ABSOLUTE)
+find_package(KokkosKernels REQUIRED HINTS "${_drfm_kokkos_prefix}")
+string(CONCAT _drfm_kk_hint "pass -DKokkosKernels_ROOT=<the prefix of a KokkosKernels built on the Kokkos in "
+                            "${Kokkos_DIR}> (with a Kokkos from scripts/build_kokkos_openmp.sh PREFIX: rerun the "
+                            "script, it adds KokkosKernels to PREFIX, which -DKokkos_ROOT=PREFIX then finds)")
+if(TARGET Kokkos::kokkoskernels)
+  # A standalone KokkosKernels' config asks for its Kokkos with find_dependency(Kokkos HINTS <dir>);
+  # Kokkos is already found here, so a KokkosKernels built on another Kokkos would load silently.
+  file(STRINGS "${KokkosKernels_DIR}/KokkosKernelsConfig.cmake" _drfm_kk_dep REGEX "find_dependency\\(Kokkos")
+  if(_drfm_kk_dep MATCHES "HINTS[ \t]+([^ \t)]+)")
+    get_filename_component(_drfm_kk_kokkos "${CMAKE_MATCH_1}" REALPATH)
+    get_filename_component(_drfm_our_kokkos "${Kokkos_DIR}" REALPATH)
+    if(NOT _drfm_kk_kokkos STREQUAL _drfm_our_kokkos)
+      message(FATAL_ERROR "drfm: the KokkosKernels found (${KokkosKernels_DIR}) was built on the Kokkos in "
+                          "${_drfm_kk_kokkos}, not on the one in ${Kokkos_DIR}: ${_drfm_kk_hint}.")
+    endif()
+  endif()
+endif()
 if(NOT TARGET Kokkos::kokkoskernels)
   if(NOT TARGET trilinos_kokkoskernels OR NOT EXISTS "${KokkosKernels_INCLUDE_DIRS}/KokkosBlas3_gemm.hpp")
     message(FATAL_ERROR "drfm: KokkosKernels found (${KokkosKernels_DIR}) without the target "
@@ -51,11 +71,11 @@ if(NOT TARGET Kokkos::kokkoskernels)
   get_target_property(_drfm_kokkos_libs Kokkos::kokkos INTERFACE_LINK_LIBRARIES)
   if(NOT "trilinos_kokkoscore" IN_LIST _drfm_kokkos_libs)
     message(FATAL_ERROR "drfm: the KokkosKernels found (${KokkosKernels_DIR}) is Debian's, built on "
-                        "Debian's Kokkos, not on the Kokkos in ${Kokkos_DIR}. Build KokkosKernels "
-                        "against that Kokkos and pass -DKokkosKernels_ROOT=<its prefix>.")
+                        "Debian's Kokkos, not on the Kokkos in ${Kokkos_DIR}: ${_drfm_kk_hint}.")
   endif()
   get_filename_component(_drfm_kk_inc "${KokkosKernels_INCLUDE_DIRS}" REALPATH)
   add_library(Kokkos::kokkoskernels INTERFACE IMPORTED)
   set_target_properties(Kokkos::kokkoskernels PROPERTIES INTERFACE_LINK_LIBRARIES trilinos_kokkoskernels
                                                          INTERFACE_INCLUDE_DIRECTORIES "${_drfm_kk_inc}")
 endif()
+message(STATUS "drfm: KokkosKernels from ${KokkosKernels_DIR}")

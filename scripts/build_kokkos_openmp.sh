@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Builds Kokkos (OpenMP + Serial backends, shared libs, C++17) from Debian 12's own trilinos source
-# package and installs it into PREFIX, for `cmake -DKokkos_ROOT=PREFIX` (docs/build.md). Debian ships
-# Kokkos with the Serial backend only; this is the opt-in threaded build. Idempotent: a PREFIX that
-# already holds an OpenMP Kokkos is left alone (use --force to rebuild).
+# Builds Kokkos (OpenMP + Serial backends, shared libs, C++17) and KokkosKernels on top of it from
+# Debian 12's own trilinos source package and installs both into PREFIX, for
+# `cmake -DKokkos_ROOT=PREFIX` (docs/build.md; drfm finds the KokkosKernels next to that Kokkos).
+# Debian ships Kokkos with the Serial backend only, and its KokkosKernels is built on that Kokkos;
+# this is the opt-in threaded build. KokkosKernels: BLAS component only, host GEMM through the BLAS
+# TPL (libblas.so, i.e. OpenBLAS via the alternatives), ETI for float and double, LayoutLeft,
+# <OpenMP, HostSpace>; no tests or examples.
+# Idempotent: a PREFIX that already holds an OpenMP Kokkos and a KokkosKernels built on it is left
+# alone; one with only the Kokkos gets the KokkosKernels added (use --force to rebuild both).
 #
 # Usage: scripts/build_kokkos_openmp.sh [--force] PREFIX
 #   DRFM_KOKKOS_WORKDIR  where the source package is downloaded and built
 #                        (default: ${TMPDIR:-/tmp}/drfm-kokkos-openmp; kept, so a rerun skips the download)
 #   DRFM_KOKKOS_JOBS     parallel build jobs (default: nproc)
-# Needs root or sudo once, to add a deb-src entry and run apt-get update; ~45 s and a 166 MB
-# download on a 2-core machine.
+# Needs root or sudo once, to add a deb-src entry and run apt-get update, and gfortran (KokkosKernels'
+# BLAS TPL probes the Fortran name mangling); a 166 MB download, ~2.5 min on a 2-core machine
+# (docs/build.md).
 set -euo pipefail
 
 force=0
@@ -31,12 +37,31 @@ if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
 log() { echo "build_kokkos_openmp: $*"; }
 
 # --- 0. Already installed? ----------------------------------------------------------------------
-config_header=$(find "$prefix" -name KokkosCore_config.h -path '*/include/*' 2>/dev/null | head -n1)
-if ((force == 0)) && [[ -n "$config_header" ]] &&
-   grep -q '^#define KOKKOS_ENABLE_OPENMP' "$config_header" &&
-   find "$prefix" -name KokkosConfig.cmake | grep -q .; then
-  log "an OpenMP Kokkos is already installed in $prefix (--force to rebuild)"
-  exit 0
+have_kokkos() {
+  local header
+  header=$(find "$prefix" -name KokkosCore_config.h -path '*/include/*' 2>/dev/null | head -n1)
+  [[ -n "$header" ]] && grep -q '^#define KOKKOS_ENABLE_OPENMP' "$header" &&
+    find "$prefix" -name KokkosConfig.cmake | grep -q .
+}
+# A KokkosKernels in PREFIX with the BLAS TPL whose config looks for the Kokkos of this PREFIX.
+have_kernels() {
+  local header config kokkos_dir
+  header=$(find "$prefix" -name KokkosKernels_config.h -path '*/include/*' 2>/dev/null | head -n1)
+  config=$(find "$prefix" -name KokkosKernelsConfig.cmake 2>/dev/null | head -n1)
+  kokkos_dir=$(find "$prefix" -name KokkosConfig.cmake -printf '%h\n' 2>/dev/null | head -n1)
+  [[ -n "$header" && -n "$config" && -n "$kokkos_dir" ]] &&
+    grep -q '^#define KOKKOSKERNELS_ENABLE_TPL_BLAS' "$header" &&
+    grep -qF "find_dependency(Kokkos HINTS $kokkos_dir)" "$config"
+}
+build_kokkos=1
+build_kernels=1
+if ((force == 0)) && have_kokkos; then
+  build_kokkos=0
+  if have_kernels; then
+    log "an OpenMP Kokkos and a KokkosKernels built on it are already installed in $prefix (--force to rebuild)"
+    exit 0
+  fi
+  log "an OpenMP Kokkos is already installed in $prefix; adding KokkosKernels"
 fi
 
 # --- 1. A deb-src entry for the Debian mirror -----------------------------------------------------
@@ -72,27 +97,64 @@ if [[ -z "$orig" ]]; then
   orig=$(ls trilinos_*.orig.tar.* | head -n1)
 fi
 
-# --- 3. Extract only packages/kokkos --------------------------------------------------------------
+# --- 3. Extract only packages/kokkos and packages/kokkos-kernels ----------------------------------
 src="$workdir/src"
-if [[ ! -f "$src/packages/kokkos/CMakeLists.txt" ]]; then
-  log "extracting packages/kokkos from $orig"
+if [[ ! -f "$src/packages/kokkos/CMakeLists.txt" || ! -f "$src/packages/kokkos-kernels/CMakeLists.txt" ]]; then
+  log "extracting packages/kokkos and packages/kokkos-kernels from $orig"
   rm -rf "$src"
   mkdir -p "$src"
-  tar -xf "$orig" -C "$src" --strip-components=1 --wildcards '*/packages/kokkos/*'
+  tar -xf "$orig" -C "$src" --strip-components=1 --wildcards \
+    '*/packages/kokkos/*' '*/packages/kokkos-kernels/*'
 fi
 
-# --- 4. Configure, build, install ------------------------------------------------------------------
 generator=()
 if command -v ninja >/dev/null; then generator=(-G Ninja); fi
-build="$workdir/build"
-rm -rf "$build"
-log "building Kokkos into $prefix"
-cmake -S "$src/packages/kokkos" -B "$build" "${generator[@]}" \
-  -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_INSTALL_PREFIX="$prefix" \
-  -DCMAKE_CXX_STANDARD=17 -DCMAKE_CXX_EXTENSIONS=OFF \
-  -DBUILD_SHARED_LIBS=ON \
-  -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_SERIAL=ON
-cmake --build "$build" -j "$jobs"
-cmake --install "$build"
-log "done: configure drfm_hpc with -DKokkos_ROOT=$prefix"
+
+# --- 4. Kokkos: configure, build, install ----------------------------------------------------------
+if ((build_kokkos)); then
+  build="$workdir/build"
+  rm -rf "$build"
+  log "building Kokkos into $prefix"
+  cmake -S "$src/packages/kokkos" -B "$build" "${generator[@]}" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" \
+    -DCMAKE_CXX_STANDARD=17 -DCMAKE_CXX_EXTENSIONS=OFF \
+    -DBUILD_SHARED_LIBS=ON \
+    -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_SERIAL=ON
+  cmake --build "$build" -j "$jobs"
+  cmake --install "$build"
+fi
+
+# --- 5. KokkosKernels on that Kokkos: configure, build, install ------------------------------------
+# Standalone build (Kokkos_ROOT = PREFIX). BLAS TPL: host GEMM of float/double LayoutLeft views goes
+# to sgemm_/dgemm_ of libblas.so (BLA_VENDOR=Generic as in drfm, i.e. OpenBLAS via the alternatives);
+# the Fortran compiler is only used to detect the name mangling. LAPACK TPL off (as in Debian's
+# build; drfm calls LAPACK itself). ETI kept small: BLAS component only, float and double,
+# LayoutLeft, <OpenMP, HostSpace> (the device of every HostSpace view on this Kokkos); other
+# combinations still compile from the headers (KokkosKernels_ETI_ONLY stays OFF).
+if ((build_kernels)); then
+  kbuild="$workdir/build-kernels"
+  rm -rf "$kbuild"
+  log "building KokkosKernels into $prefix"
+  cmake -S "$src/packages/kokkos-kernels" -B "$kbuild" "${generator[@]}" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_INSTALL_PREFIX="$prefix" \
+    -DKokkos_ROOT="$prefix" \
+    -DCMAKE_CXX_STANDARD=17 -DCMAKE_CXX_EXTENSIONS=OFF \
+    -DBUILD_SHARED_LIBS=ON \
+    -DBLA_VENDOR=Generic \
+    -DKokkosKernels_ENABLE_TPL_BLAS=ON -DKokkosKernels_ENABLE_TPL_LAPACK=OFF \
+    -DKokkosKernels_ENABLED_COMPONENTS=BLAS \
+    -DKokkosKernels_ADD_DEFAULT_ETI=OFF \
+    -DKokkosKernels_INST_FLOAT=ON -DKokkosKernels_INST_DOUBLE=ON \
+    -DKokkosKernels_INST_COMPLEX_FLOAT=OFF -DKokkosKernels_INST_COMPLEX_DOUBLE=OFF \
+    -DKokkosKernels_INST_LAYOUTLEFT=ON -DKokkosKernels_INST_LAYOUTRIGHT=OFF \
+    -DKokkosKernels_INST_ORDINAL_INT=ON -DKokkosKernels_INST_ORDINAL_INT64_T=OFF \
+    -DKokkosKernels_INST_OFFSET_INT=ON -DKokkosKernels_INST_OFFSET_SIZE_T=OFF \
+    -DKokkosKernels_INST_EXECSPACE_OPENMP=ON -DKokkosKernels_INST_EXECSPACE_SERIAL=OFF \
+    -DKokkosKernels_INST_MEMSPACE_HOSTSPACE=ON \
+    -DKokkosKernels_ENABLE_TESTS=OFF -DKokkosKernels_ENABLE_EXAMPLES=OFF
+  cmake --build "$kbuild" -j "$jobs"
+  cmake --install "$kbuild"
+fi
+log "done: configure drfm_hpc with -DKokkos_ROOT=$prefix (KokkosKernels is found next to it)"
