@@ -121,5 +121,41 @@ TEST(KernelBlockTest, WritesATileOfALargerMatrixInPlace) {
     EXPECT_EQ(ones, 8);  // ids 0, 6, ..., 42 are in both lists: their pairs hold 1 + 0.5
 }
 
+// The block on the execution space (KokkosBlas GEMM, kernel::BlockSide) against the same block
+// from the host BLAS wrapper (blas::gemm) and the kernel function evaluated on the host, in T.
+template <class T>
+void expect_kokkos_blas_tiles_match_host_blas(double tol) {
+    const std::int64_t m = 41, n = 33, d = 19;
+    const HostMatrixOf<T> a = in_precision<T>(random_points(m, d, 0.2), "drfm::test::a");
+    const HostMatrixOf<T> b = in_precision<T>(random_points(n, d, 0.9), "drfm::test::b");
+    kernel::GlobalIds a_ids(m), b_ids(n);
+    for (std::int64_t i = 0; i < m; ++i) a_ids[i] = i;
+    for (std::int64_t j = 0; j < n; ++j) b_ids[j] = 2 * j;
+    const kernel::KernelFunction kf{1.0, 2.0};
+
+    const DeviceMatrixOf<T> device("drfm::test::device_tile", m, n);
+    kernel::kernel_block(kf, kernel::BlockValue::kernel, kernel::block_side(a, a_ids),
+                         kernel::block_side(b, b_ids), device, 0.5);
+    const auto got = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), device);
+
+    HostMatrixOf<T> cross("drfm::test::cross", m, n);
+    blas::gemm(blas::Op::none, blas::Op::transpose, T(-2), a, b, T(0), cross);
+    const HostVectorOf<T> an = kernel::squared_row_norms(a), bn = kernel::squared_row_norms(b);
+    double worst = 0.0;
+    for (std::int64_t i = 0; i < m; ++i)
+        for (std::int64_t j = 0; j < n; ++j) {
+            const double d2 = std::max(0.0, static_cast<double>(an(i) + bn(j) + cross(i, j)));
+            const double want = a_ids[i] == b_ids[j] ? 1.5 : static_cast<T>(kf.value(d2));
+            worst = std::max(worst, std::abs(got(i, j) - want) / want);
+        }
+    EXPECT_LE(worst, tol);
+}
+
+TEST(KernelBlockTest, KokkosBlasTilesMatchHostBlasTiles) {
+    // Both GEMMs are OpenBLAS's on a host backend, through different wrappers: equal to rounding.
+    expect_kokkos_blas_tiles_match_host_blas<double>(1e-14);
+    expect_kokkos_blas_tiles_match_host_blas<float>(1e-6);
+}
+
 }  // namespace
 }  // namespace drfm
