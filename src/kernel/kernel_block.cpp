@@ -61,12 +61,12 @@ namespace {
 /// The value of a pair at squared distance d2. The choice is made here, not inside the kernel's
 /// lambda: nvcc rejects an extended lambda whose first use of a captured variable is inside an
 /// `if constexpr`.
-template <KernelFunction::Power P, BlockValue What>
-KOKKOS_INLINE_FUNCTION double pair_value(const KernelFunction& f, double d2) {
+template <KernelFunction::Power P, BlockValue What, class T>
+KOKKOS_INLINE_FUNCTION T pair_value(const KernelFunction& f, T d2) {
     if constexpr (What == BlockValue::gradient_weight)
-        return f.template gradient_weight<P>(d2);
+        return f.template gradient_weight<P, T>(d2);
     else
-        return f.template value<P>(d2);
+        return f.template value<P, T>(d2);
 }
 
 /// k(i, j) = the value of the pair from k(i, j) = −2 a_i·b_j. The power and the value are known at
@@ -79,8 +79,8 @@ void element_pass(const KernelFunction& f, const Block& k, const Norms& an, cons
         ColumnMajorPolicy<2>({0, 0}, {static_cast<std::int64_t>(k.extent(0)),
                                       static_cast<std::int64_t>(k.extent(1))}),
         KOKKOS_LAMBDA(const std::int64_t i, const std::int64_t j) {
-            const double d2 = static_cast<double>(an(i) + bn(j) + k(i, j));
-            k(i, j) = static_cast<T>(pair_value<P, What>(f, d2 < 0.0 ? 0.0 : d2));
+            const T d2 = an(i) + bn(j) + k(i, j);
+            k(i, j) = pair_value<P, What>(f, d2 < T(0) ? T(0) : d2);
         });
 }
 

@@ -27,6 +27,18 @@ TEST(ExpNonpositiveTest, MatchesStdExpToTwoUlpsDownToTheSubnormalRange) {
     EXPECT_TRUE(std::isnan(kernel::exp_nonpositive(std::numeric_limits<double>::quiet_NaN())));
 }
 
+TEST(ExpNonpositiveTest, FloatMatchesStdExpToTwoFloatUlps) {
+    double worst = 0.0;
+    for (float x = -87.0f; x <= 0.0f; x += 0.00137f) {
+        const double ref = std::exp(static_cast<double>(x));
+        worst = std::max(worst, std::abs(kernel::exp_nonpositive(x) - ref) / ref);
+    }
+    EXPECT_LE(worst, 2.4e-7) << "largest relative error";  // 2 ulps of float
+    EXPECT_EQ(kernel::exp_nonpositive(0.0f), 1.0f);
+    EXPECT_EQ(kernel::exp_nonpositive(-87.5f), 0.0f);
+    EXPECT_TRUE(std::isnan(kernel::exp_nonpositive(std::numeric_limits<float>::quiet_NaN())));
+}
+
 HostMatrix random_points(std::int64_t n, std::int64_t d, double phase) {
     HostMatrix x("drfm::test::points", n, d);
     for (std::int64_t i = 0; i < n; ++i)

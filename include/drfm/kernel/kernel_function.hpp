@@ -53,6 +53,32 @@ KOKKOS_INLINE_FUNCTION double exp_nonpositive(double x) {
     return x < underflow ? 0.0 : p * two_k;
 }
 
+/// The same in float to about 1 ulp of float (a degree-7 polynomial; 0 below −87, where exp is
+/// subnormal in float): the element-wise passes of float32 tiles stay in float vector lanes.
+KOKKOS_INLINE_FUNCTION float exp_nonpositive(float x) {
+    const float underflow = -87.0f;
+    const float xc = x < underflow ? underflow : x;
+    // Adding 1.5·2^23 rounds x/ln2 to the integer k and leaves k in the low bits of the mantissa.
+    const float shifter = 12582912.0f;
+    const float t = xc * 1.44269504f + shifter;
+    const float k = t - shifter;
+    const float r = (xc - k * 0.693145752f) - k * 1.42860677e-6f;
+    float p = 1.0f / 5040.0f;
+    p = p * r + 1.0f / 720.0f;
+    p = p * r + 1.0f / 120.0f;
+    p = p * r + 1.0f / 24.0f;
+    p = p * r + 1.0f / 6.0f;
+    p = p * r + 0.5f;
+    p = p * r + 1.0f;
+    p = p * r + 1.0f;
+    std::uint32_t bits;
+    std::memcpy(&bits, &t, sizeof bits);
+    bits = (bits + 127u) << 23;  // 2^k as an IEEE float (−125 ≤ k ≤ 0 here)
+    float two_k;
+    std::memcpy(&two_k, &bits, sizeof two_k);
+    return x < underflow ? 0.0f : p * two_k;
+}
+
 struct KernelFunction {
     double exponent = 1.0;   ///< p
     double length = 2.0;     ///< L (effective)
@@ -77,26 +103,27 @@ struct KernelFunction {
     }
 
     /// (‖x − z‖/L)^p from the squared distance, exact for p = 1 and p = 2; P must be power().
-    template <Power P>
-    KOKKOS_INLINE_FUNCTION double scaled_power(double d2) const {
-        const double r2 = d2 / (length * length);
+    /// T: the scalar of the tile (float for float32 tiles, computed in float throughout).
+    template <Power P, class T = double>
+    KOKKOS_INLINE_FUNCTION T scaled_power(T d2) const {
+        const T r2 = d2 / static_cast<T>(length * length);
         if constexpr (P == Power::one) return math::sqrt(r2);
         else if constexpr (P == Power::two) return r2;
-        else return math::pow(r2, 0.5 * exponent);
+        else return math::pow(r2, static_cast<T>(0.5 * exponent));
     }
-    template <Power P>
-    KOKKOS_INLINE_FUNCTION double value(double d2) const {
-        return exp_nonpositive(-scaled_power<P>(d2));
+    template <Power P, class T = double>
+    KOKKOS_INLINE_FUNCTION T value(T d2) const {
+        return exp_nonpositive(-scaled_power<P, T>(d2));
     }
     /// w = k·‖x − z‖^{p−2}; 0 below the distance threshold.
-    template <Power P>
-    KOKKOS_INLINE_FUNCTION double gradient_weight(double d2) const {
-        const double k = value<P>(d2);
-        double w;
+    template <Power P, class T = double>
+    KOKKOS_INLINE_FUNCTION T gradient_weight(T d2) const {
+        const T k = value<P, T>(d2);
+        T w;
         if constexpr (P == Power::two) w = k;
         else if constexpr (P == Power::one) w = k / math::sqrt(d2);
-        else w = k * math::pow(d2, 0.5 * (exponent - 2.0));
-        return d2 < min_distance * min_distance ? 0.0 : w;
+        else w = k * math::pow(d2, static_cast<T>(0.5 * (exponent - 2.0)));
+        return d2 < static_cast<T>(min_distance * min_distance) ? T(0) : w;
     }
 
     /// f(std::integral_constant<Power, power()>): the compile-time form of this function's power.
