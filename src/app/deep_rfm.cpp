@@ -240,7 +240,8 @@ LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data:
         xt = in_precision<F>(x, "drfm::app::layer_x");
         xt_test = in_precision<F>(x_test, "drfm::app::layer_x_test");
     });
-    out.x = in_precision<double>(xt, "drfm::app::layer_x");
+    // X_l as analysed and stored: the float64 input itself (no copy); xt is its rounding to F.
+    out.x = x;
     agop::FeatureMatrix fm = agop::identity_feature_matrix(d, diagonal);
     FittedKrr<T> fit;
     HostMatrixOf<F> kernel_coords = xt;  // x S of the current M (x itself for M_0 = I)
@@ -273,6 +274,7 @@ LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data:
     out.alpha = fit.alpha;
     static_cast<PredictorScores&>(out) =
         score_krr(kf, fit, xt_test, predictor_sqrt, data, cfg, grid, times);
+    fit.points = {};  // the gathered points are done with: not resident through the features
 
     out.feature_matrix = fm;
     timed(times, Phase::features, [&] {
