@@ -110,19 +110,26 @@ fi
 generator=()
 if command -v ninja >/dev/null; then generator=(-G Ninja); fi
 
-# --- 4. Kokkos: configure, build, install ----------------------------------------------------------
-if ((build_kokkos)); then
-  build="$workdir/build"
+# install_package NAME SOURCE BUILD [cmake args...]: a fresh Release build of SOURCE in BUILD,
+# shared libraries, C++17, installed into PREFIX.
+install_package() {
+  local name=$1 source=$2 build=$3
+  shift 3
   rm -rf "$build"
-  log "building Kokkos into $prefix"
-  cmake -S "$src/packages/kokkos" -B "$build" "${generator[@]}" \
+  log "building $name into $prefix"
+  cmake -S "$source" -B "$build" "${generator[@]}" \
     -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_INSTALL_PREFIX="$prefix" \
     -DCMAKE_CXX_STANDARD=17 -DCMAKE_CXX_EXTENSIONS=OFF \
-    -DBUILD_SHARED_LIBS=ON \
-    -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_SERIAL=ON
+    -DBUILD_SHARED_LIBS=ON "$@"
   cmake --build "$build" -j "$jobs"
   cmake --install "$build"
+}
+
+# --- 4. Kokkos: configure, build, install ----------------------------------------------------------
+if ((build_kokkos)); then
+  install_package Kokkos "$src/packages/kokkos" "$workdir/build" \
+    -DKokkos_ENABLE_OPENMP=ON -DKokkos_ENABLE_SERIAL=ON
 fi
 
 # --- 5. KokkosKernels on that Kokkos: configure, build, install ------------------------------------
@@ -133,15 +140,8 @@ fi
 # LayoutLeft, <OpenMP, HostSpace> (the device of every HostSpace view on this Kokkos); other
 # combinations still compile from the headers (KokkosKernels_ETI_ONLY stays OFF).
 if ((build_kernels)); then
-  kbuild="$workdir/build-kernels"
-  rm -rf "$kbuild"
-  log "building KokkosKernels into $prefix"
-  cmake -S "$src/packages/kokkos-kernels" -B "$kbuild" "${generator[@]}" \
-    -DCMAKE_BUILD_TYPE=Release \
-    -DCMAKE_INSTALL_PREFIX="$prefix" \
+  install_package KokkosKernels "$src/packages/kokkos-kernels" "$workdir/build-kernels" \
     -DKokkos_ROOT="$prefix" \
-    -DCMAKE_CXX_STANDARD=17 -DCMAKE_CXX_EXTENSIONS=OFF \
-    -DBUILD_SHARED_LIBS=ON \
     -DBLA_VENDOR=Generic \
     -DKokkosKernels_ENABLE_TPL_BLAS=ON -DKokkosKernels_ENABLE_TPL_LAPACK=OFF \
     -DKokkosKernels_ENABLED_COMPONENTS=BLAS \
@@ -154,7 +154,5 @@ if ((build_kernels)); then
     -DKokkosKernels_INST_EXECSPACE_OPENMP=ON -DKokkosKernels_INST_EXECSPACE_SERIAL=OFF \
     -DKokkosKernels_INST_MEMSPACE_HOSTSPACE=ON \
     -DKokkosKernels_ENABLE_TESTS=OFF -DKokkosKernels_ENABLE_EXAMPLES=OFF
-  cmake --build "$kbuild" -j "$jobs"
-  cmake --install "$kbuild"
 fi
 log "done: configure drfm_hpc with -DKokkos_ROOT=$prefix (KokkosKernels is found next to it)"

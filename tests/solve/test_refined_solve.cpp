@@ -59,30 +59,38 @@ double relative_error(const HostMatrix& got, const Eigen::MatrixXd& want) {
     return (test::to_eigen(got) - want).cwiseAbs().maxCoeff() / want.cwiseAbs().maxCoeff();
 }
 
-TEST(RefinedSolveTest, MixedReachesTheFloat64SolutionOfTheSameFloatKernel) {
-    // Arrange: λ = 1e-4. Measured on every grid and block size at 1, 2 and 4 ranks: the float
-    // solve's α is off by 6.6e-6-2.0e-5 (relative, max entry), mixed's by ≤ 2.7e-14 after 2
-    // refinement steps (the issue asks ≤ 1e-6).
-    const double ridge = 1e-4;
+/// fn(float kernel with ridge λ, its reference α) on every grid shape and block size.
+template <class Fn>
+void for_each_layout(double ridge, Fn&& fn) {
     test::for_each_grid([&](const dist::BlacsGrid& grid) {
         for (int nb : test::block_sizes) {
             SCOPED_TRACE("grid " + std::to_string(grid.nprow()) + "x" + std::to_string(grid.npcol()) +
                          ", nb " + std::to_string(nb));
             dist::DistMatrixF k = float_kernel(grid, nb, ridge);
             const Eigen::MatrixXd want = reference_alpha(k);
-            dist::DistMatrixF k32 = k.clone();
-
-            // Act
-            const RefinedFit mixed = fit_refined(k, ridge, labels(), classes);
-            const HostMatrix plain = fit(k32, ridge, labels(), classes);
-
-            // Assert
-            EXPECT_FALSE(mixed.fell_back);
-            EXPECT_GE(mixed.steps, 1);
-            EXPECT_LE(relative_error(mixed.alpha, want), 1e-12);
-            EXPECT_LE(mixed.backward_error, 1e-15);
-            EXPECT_GT(relative_error(plain, want), 1e3 * relative_error(mixed.alpha, want));
+            fn(k, want);
         }
+    });
+}
+
+TEST(RefinedSolveTest, MixedReachesTheFloat64SolutionOfTheSameFloatKernel) {
+    // Arrange: λ = 1e-4. Measured on every grid and block size at 1, 2 and 4 ranks: the float
+    // solve's α is off by 6.6e-6-2.0e-5 (relative, max entry), mixed's by ≤ 2.7e-14 after 2
+    // refinement steps (the issue asks ≤ 1e-6).
+    const double ridge = 1e-4;
+    for_each_layout(ridge, [&](dist::DistMatrixF& k, const Eigen::MatrixXd& want) {
+        dist::DistMatrixF k32 = k.clone();
+
+        // Act
+        const RefinedFit mixed = fit_refined(k, ridge, labels(), classes);
+        const HostMatrix plain = fit(k32, ridge, labels(), classes);
+
+        // Assert
+        EXPECT_FALSE(mixed.fell_back);
+        EXPECT_GE(mixed.steps, 1);
+        EXPECT_LE(relative_error(mixed.alpha, want), 1e-12);
+        EXPECT_LE(mixed.backward_error, 1e-15);
+        EXPECT_GT(relative_error(plain, want), 1e3 * relative_error(mixed.alpha, want));
     });
 }
 
@@ -92,21 +100,14 @@ TEST(RefinedSolveTest, FallsBackToFloat64WhenRefinementDoesNotConverge) {
     // Cholesky of the ones tried, κ up to 1e9, converged in 1-2 steps). Measured error ≤ 1e-12 (the
     // float64 Cholesky of the widened kernel against Eigen's).
     const double ridge = 1e-4;
-    test::for_each_grid([&](const dist::BlacsGrid& grid) {
-        for (int nb : test::block_sizes) {
-            SCOPED_TRACE("grid " + std::to_string(grid.nprow()) + "x" + std::to_string(grid.npcol()) +
-                         ", nb " + std::to_string(nb));
-            dist::DistMatrixF k = float_kernel(grid, nb, ridge);
-            const Eigen::MatrixXd want = reference_alpha(k);
+    for_each_layout(ridge, [&](dist::DistMatrixF& k, const Eigen::MatrixXd& want) {
+        // Act
+        const RefinedFit mixed = fit_refined(k, ridge, labels(), classes, 0);
 
-            // Act
-            const RefinedFit mixed = fit_refined(k, ridge, labels(), classes, 0);
-
-            // Assert
-            EXPECT_TRUE(mixed.fell_back);
-            EXPECT_EQ(mixed.steps, 0);
-            EXPECT_LE(relative_error(mixed.alpha, want), 1e-10);
-        }
+        // Assert
+        EXPECT_TRUE(mixed.fell_back);
+        EXPECT_EQ(mixed.steps, 0);
+        EXPECT_LE(relative_error(mixed.alpha, want), 1e-10);
     });
 }
 

@@ -16,67 +16,72 @@
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 namespace drfm::kernel {
 
-/// exp(x) for the kernel's argument x ≤ 0 to 1 ulp (a degree-13 Taylor polynomial after
-/// x = k·ln2 + r, |r| ≤ ln2/2); 0 below −708, where exp is subnormal; NaN stays NaN. Branch-free
-/// arithmetic, so the element-wise passes vectorise wherever the target has vector units (the libm
-/// exp is a call the compiler cannot vectorise: it was 30 % of a kernel block, bench/RESULTS.md).
-KOKKOS_INLINE_FUNCTION double exp_nonpositive(double x) {
-    const double underflow = -708.0;
-    const double xc = x < underflow ? underflow : x;
-    // Adding 1.5·2^52 rounds x/ln2 to the integer k and leaves k in the low bits of the mantissa.
-    const double shifter = 6755399441055744.0;
-    const double t = xc * 1.4426950408889634 + shifter;
-    const double k = t - shifter;
-    const double r = (xc - k * 6.93147180369123816490e-01) - k * 1.90821492927058770002e-10;
-    double p = 1.0 / 6227020800.0;
-    p = p * r + 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
-    std::uint64_t bits;
-    std::memcpy(&bits, &t, sizeof bits);
-    bits = (bits + 1023) << 52;  // 2^k as an IEEE double (−1021 ≤ k ≤ 0 here)
-    double two_k;
-    std::memcpy(&two_k, &bits, sizeof two_k);
-    return x < underflow ? 0.0 : p * two_k;
+/// The constants of exp_nonpositive per scalar: the Taylor degree that reaches 1 ulp on
+/// |r| ≤ ln2/2, ln2 split in two for an exact k·ln2, and the IEEE layout for 2^k.
+template <class T>
+struct ExpConstants;
+template <>
+struct ExpConstants<double> {
+    using Bits = std::uint64_t;
+    static constexpr int degree = 13, mantissa_bits = 52, bias = 1023;
+    static constexpr double underflow = -708.0;  // exp is subnormal below
+    static constexpr double log2e = 1.4426950408889634;
+    static constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+};
+template <>
+struct ExpConstants<float> {
+    using Bits = std::uint32_t;
+    static constexpr int degree = 7, mantissa_bits = 23, bias = 127;
+    static constexpr float underflow = -87.0f;
+    static constexpr float log2e = 1.44269504f;
+    static constexpr float ln2_hi = 0.693145752f, ln2_lo = 1.42860677e-6f;
+};
+
+/// 1/j! in T, a compile-time constant (j! is exact in T for the degrees used, so this is the
+/// correctly rounded literal).
+template <class T>
+constexpr T inverse_factorial(int j) {
+    T f = 1;
+    for (int i = 2; i <= j; ++i) f *= static_cast<T>(i);
+    return T(1) / f;
+}
+template <class T, int J>
+inline constexpr T inverse_factorial_v = inverse_factorial<T>(J);
+
+/// Σ_{j ≤ D} r^j / j! by Horner from the top (J = 0, …, D − 1 walks j = D − 1, …, 0).
+template <class T, int D, int... J>
+KOKKOS_INLINE_FUNCTION T taylor_exp(T r, std::integer_sequence<int, J...>) {
+    T p = inverse_factorial_v<T, D>;
+    ((p = p * r + inverse_factorial_v<T, D - 1 - J>), ...);
+    return p;
 }
 
-/// The same in float to about 1 ulp of float (a degree-7 polynomial; 0 below −87, where exp is
-/// subnormal in float): the element-wise passes of float32 tiles stay in float vector lanes.
-KOKKOS_INLINE_FUNCTION float exp_nonpositive(float x) {
-    const float underflow = -87.0f;
-    const float xc = x < underflow ? underflow : x;
-    // Adding 1.5·2^23 rounds x/ln2 to the integer k and leaves k in the low bits of the mantissa.
-    const float shifter = 12582912.0f;
-    const float t = xc * 1.44269504f + shifter;
-    const float k = t - shifter;
-    const float r = (xc - k * 0.693145752f) - k * 1.42860677e-6f;
-    float p = 1.0f / 5040.0f;
-    p = p * r + 1.0f / 720.0f;
-    p = p * r + 1.0f / 120.0f;
-    p = p * r + 1.0f / 24.0f;
-    p = p * r + 1.0f / 6.0f;
-    p = p * r + 0.5f;
-    p = p * r + 1.0f;
-    p = p * r + 1.0f;
-    std::uint32_t bits;
+/// exp(x) for the kernel's argument x ≤ 0 to 1 ulp of T (double or float: a Taylor polynomial of
+/// degree 13 or 7 after x = k·ln2 + r, |r| ≤ ln2/2); 0 where exp is subnormal (below −708 or
+/// −87); NaN stays NaN. Branch-free arithmetic, so the element-wise passes vectorise wherever the
+/// target has vector units (the libm exp is a call the compiler cannot vectorise: it was 30 % of a
+/// kernel block, bench/RESULTS.md), float tiles in float lanes.
+template <class T>
+KOKKOS_INLINE_FUNCTION T exp_nonpositive(T x) {
+    using E = ExpConstants<T>;
+    const T xc = x < E::underflow ? E::underflow : x;
+    // Adding 1.5·2^mantissa_bits rounds x/ln2 to the integer k and leaves k in the low bits of
+    // the mantissa.
+    const T shifter = T(1.5) * static_cast<T>(typename E::Bits(1) << E::mantissa_bits);
+    const T t = xc * E::log2e + shifter;
+    const T k = t - shifter;
+    const T r = (xc - k * E::ln2_hi) - k * E::ln2_lo;
+    const T p = taylor_exp<T, E::degree>(r, std::make_integer_sequence<int, E::degree>());
+    typename E::Bits bits;
     std::memcpy(&bits, &t, sizeof bits);
-    bits = (bits + 127u) << 23;  // 2^k as an IEEE float (−125 ≤ k ≤ 0 here)
-    float two_k;
+    bits = (bits + E::bias) << E::mantissa_bits;  // 2^k in T's IEEE layout (k ≥ 2 − bias here)
+    T two_k;
     std::memcpy(&two_k, &bits, sizeof two_k);
-    return x < underflow ? 0.0f : p * two_k;
+    return x < E::underflow ? T(0) : p * two_k;
 }
 
 struct KernelFunction {
