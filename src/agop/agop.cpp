@@ -31,7 +31,7 @@ private:
     static Matrix alloc(const char* label, std::int64_t rows, std::int64_t cols) {
         return Matrix(Kokkos::view_alloc(std::string(label), Kokkos::WithoutInitializing), rows, cols);
     }
-    static Matrix view(const Matrix& m, std::int64_t nb) { return leading_block_of(m, nb, m.extent(1)); }
+    static Matrix view(const Matrix& m, std::int64_t nb) { return leading_block(m, nb, m.extent(1)); }
     Matrix weights_, scaled_, sums_, gradient_;
 };
 

@@ -263,7 +263,7 @@ Score predict_and_score(const kernel::KernelFunction& kf, const kernel::BasicGri
             rows, classes);
         for (std::int64_t r0 = 0; r0 < rows; r0 += b) {
             const std::int64_t nb = std::min(b, rows - r0);
-            const DeviceMatrixOf<T> k = leading_block_of(k_buffer, nb, centres);
+            const DeviceMatrixOf<T> k = leading_block(k_buffer, nb, centres);
             kernel::kernel_block(kf, kernel::BlockValue::kernel, test.rows(r0, nb), centre, k);
             blas::device_gemm(blas::Op::none, blas::Op::none, T(1), k, alpha_d, T(0),
                               Kokkos::subview(f_d, std::make_pair(r0, r0 + nb), Kokkos::ALL));

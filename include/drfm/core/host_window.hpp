@@ -14,13 +14,6 @@ namespace drfm {
 inline constexpr bool exec_reaches_host =
     Kokkos::SpaceAccessibility<ExecSpace, Kokkos::HostSpace>::accessible;
 
-/// The first rows·cols elements of any view's memory as a rows×cols LayoutLeft view of the same
-/// type (scratch allocated once for the largest block and re-viewed for each one).
-template <class View>
-View leading_block_of(const View& buffer, std::int64_t rows, std::int64_t cols) {
-    return View(buffer.data(), static_cast<size_t>(rows), static_cast<size_t>(cols));
-}
-
 /// `w` as a LayoutLeft host view with w's leading dimension, not owning it.
 template <class T>
 auto host_view(const blas::BasicMatRef<T>& w) {
@@ -53,7 +46,7 @@ public:
             view_ = host_view(window);
         } else {
             view_ = static_cast<std::int64_t>(scratch.size()) >= window.rows * window.cols
-                        ? leading_block_of(scratch, window.rows, window.cols)
+                        ? leading_block(scratch, window.rows, window.cols)
                         : DeviceMatrixOf<T>(Kokkos::view_alloc(std::string("drfm::device_tile"),
                                                                Kokkos::WithoutInitializing),
                                             window.rows, window.cols);

@@ -60,12 +60,13 @@ HostMatrixOf<T> make_host_matrix(const std::string& label, std::int64_t rows, st
     return m;
 }
 
-/// The first rows·cols elements of `buffer` as a contiguous rows×cols matrix (leading dimension
-/// rows), not owning them: scratch allocated once for the largest block and re-viewed for each one.
+/// The first rows·cols elements of `buffer` (a view of any memory space) as a contiguous rows×cols
+/// matrix of the same type (leading dimension rows), not owning them: scratch allocated once for
+/// the largest block and re-viewed for each one.
 /// @pre rows·cols ≤ buffer.size()
-template <class T>
-HostMatrixOf<T> leading_block(const HostMatrixOf<T>& buffer, std::int64_t rows, std::int64_t cols) {
-    return HostMatrixOf<T>(buffer.data(), static_cast<size_t>(rows), static_cast<size_t>(cols));
+template <class View>
+View leading_block(const View& buffer, std::int64_t rows, std::int64_t cols) {
+    return View(buffer.data(), static_cast<size_t>(rows), static_cast<size_t>(cols));
 }
 
 /// A deep copy of `m` (Views share memory on assignment).
