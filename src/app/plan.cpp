@@ -107,7 +107,7 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
         phase("solve").peak_bytes = std::max(phase("solve").peak_bytes, fit_mem + refinement);
         phase("predict").flops += 2.0 * nt * n * (dl + c);
         phase("predict").peak_bytes = std::max(phase("predict").peak_bytes,
-            resident(dl) + tb * ((mrt + mc) * dl + std::min(1024.0, mrt) * mc) + db * mrt * c);
+            resident(dl) + tb * ((mrt + mc) * dl + std::min(256.0, mrt) * mc) + db * mrt * c);
     };
     for (int l = 1; l <= m.depth; ++l) {
         const double dl = static_cast<double>(layer_input_dim(m, s.d, l));

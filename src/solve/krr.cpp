@@ -235,7 +235,7 @@ std::vector<int> argmax_rows(const HostMatrix& f) {
 }
 
 /// Test rows per block of predict_and_score: its cross-kernel block is this × my centres.
-constexpr std::int64_t predict_rows = 1024;
+constexpr std::int64_t predict_rows = 256;
 
 template <class T>
 Score predict_and_score(const kernel::KernelFunction& kf, const kernel::BasicGridPoints<T>& points,
