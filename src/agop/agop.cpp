@@ -77,16 +77,6 @@ void add_column_sums(const DeviceMatrixOf<T>& g, bool squares, const DeviceMatri
         });
 }
 
-/// alpha_cols(p, c) = alpha(col_ids[p], c): the coefficients of my centres, in T, on the
-/// execution space.
-template <class T>
-DeviceMatrixOf<T> alpha_of(const HostMatrix& alpha, const kernel::GlobalIds& ids) {
-    HostMatrixOf<T> out = make_host_matrix<T>("drfm::agop::alpha_cols", ids.size(), alpha.extent(1));
-    for (size_t c = 0; c < alpha.extent(1); ++c)
-        for (size_t p = 0; p < ids.size(); ++p) out(p, c) = static_cast<T>(alpha(ids[p], c));
-    return to_device(out);
-}
-
 /// The chunk's sums of the process row meet at `root`: through host memory, where MPI reads them
 /// (no copy on host backends).
 template <class T>
@@ -167,7 +157,8 @@ HostMatrix agop(const kernel::KernelFunction& kf, const AgopInput<T>& in, const 
     // sums visit the host, for the reduction along the process row.
     const kernel::BlockSide<T> rows = kernel::block_side(in.points.rows, in.points.row_ids);
     const kernel::BlockSide<T> cols = kernel::block_side(in.points.cols, in.points.col_ids);
-    const Matrix alpha_cols = alpha_of<T>(in.alpha, in.points.col_ids);
+    // The coefficients of my centres, rounded to T.
+    const Matrix alpha_cols = to_device(rows_at<T>(in.alpha, in.points.col_ids, "drfm::agop::alpha_cols"));
     const T scale = static_cast<T>(kf.gradient_scale());
     ChunkScratch<T> scratch(b, nc, d, sum_cols);
     GramSum<T, Sum> gram(d, diag);

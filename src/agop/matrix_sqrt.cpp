@@ -24,7 +24,8 @@ FeatureMatrix normalise_and_sqrt(const HostMatrix& agop, double cutoff) {
         finite = finite && std::isfinite(agop.data()[i]);
     }
     DRFM_CHECK(finite, NumericalError, "the AGOP has non-finite entries (NaN or Inf); the kernel solve "
-               "was probably ill-conditioned: increase model.ridge");
+               "was probably ill-conditioned: increase model.ridge (with model.precision = "
+               "\"float32\": or use \"mixed\" or \"float64\")");
     DRFM_CHECK(max_entry > 0.0, NumericalError, "the AGOP is zero (max entry ", max_entry,
                "): the predictor is constant; check the labels and model.bandwidth");
     out.max_entry = max_entry;

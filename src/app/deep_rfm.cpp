@@ -111,15 +111,15 @@ struct FittedKrr {
     HostMatrix alpha;
 };
 
-/// The float32 numbers of a layer must stay finite; float64 ones do unless the input is broken.
-void require_finite(const HostMatrix& m, const std::string& what, const std::string& context) {
-    for (size_t i = 0; i < m.size(); ++i)
-        if (!std::isfinite(m.data()[i]))
-            throw collective(NumericalError(
-                detail::concat(context, ": the ", what, " has a non-finite entry; with "
-                               "model.precision = \"float32\" use \"mixed\" or \"float64\", or a "
-                               "larger model.ridge"),
-                __FILE__, __LINE__));
+/// fn(), with an error it throws re-thrown (on every rank) as a NumericalError with `context`
+/// (which layer, which fit) in front.
+template <class Fn>
+decltype(auto) in_context(const std::string& context, Fn&& fn) {
+    try {
+        return fn();
+    } catch (const Error& e) {
+        throw collective(NumericalError(context + ": " + e.what(), e.file(), e.line()));
+    }
 }
 
 /// Fits the KRR of `kf` on my rows `coords` (the kernel's coordinates, rounded to T here):
@@ -147,8 +147,8 @@ FittedKrr<T> fit_krr(const kernel::KernelFunction& kf, const HostMatrixOf<typena
                                       dist::cholesky_triangle(grid), k);
         else kernel::assemble(kf, fit.points, std::max(cfg.model.ridge, 0.0), k);
     });
-    try {
-        fit.alpha = timed(times, Phase::solve, [&] {
+    fit.alpha = in_context(context, [&] {
+        return timed(times, Phase::solve, [&] {
             if constexpr (P::refined) {
                 solve::RefinedFit refined = solve::fit_refined(k, cfg.model.ridge, data.train.labels,
                                                                data.train.classes);
@@ -164,9 +164,7 @@ FittedKrr<T> fit_krr(const kernel::KernelFunction& kf, const HostMatrixOf<typena
                 return solve::fit(k, cfg.model.ridge, data.train.labels, data.train.classes);
             }
         });
-    } catch (const Error& e) {
-        throw collective(NumericalError(context + ": " + e.what(), e.file(), e.line()));
-    }
+    });
     return fit;
 }
 
@@ -258,10 +256,11 @@ LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data:
             return agop::agop<T, typename P::Sum>(kf, in, {model.agop, model.centering, 256},
                                                   grid.row_comm(), comm);
         });
-        require_finite(hat, "AGOP", context);
-        timed(times, Phase::sqrt, [&] {
-            out.raw_agop = sandwich(hat, fm.sqrt_m);
-            fm = agop::normalise_and_sqrt(out.raw_agop);
+        in_context(context, [&] {
+            timed(times, Phase::sqrt, [&] {
+                out.raw_agop = sandwich(hat, fm.sqrt_m);
+                fm = agop::normalise_and_sqrt(out.raw_agop);  // refuses a non-finite AGOP
+            });
         });
     }
     if (cfg.analysis.kernel_eigs && model.rfm_iters > 0) {
@@ -286,7 +285,12 @@ LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data:
         out.phi_test = in_precision<double>(features::apply(w, agop::transform(xt_test, s)),
                                             "drfm::app::phi_test");
     });
-    require_finite(out.phi, "feature matrix", detail::concat("layer ", layer));
+    // Φ of finite inputs is finite in float64; in float32 its GEMM can overflow.
+    if (!all_finite(out.phi))
+        throw collective(NumericalError(
+            detail::concat("layer ", layer, ": the feature matrix has a non-finite entry; with "
+                           "model.precision = \"float32\" use \"mixed\" or \"float64\""),
+            __FILE__, __LINE__));
     return out;
 }
 

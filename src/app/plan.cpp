@@ -100,14 +100,17 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
         const double fit_mem = resident(dl) + tb * (mr + mc) * dl + db * mr * c;
         const double panel_buffer =
             lu || exec_reaches_host ? 0.0 : tb * mr * panel;
-        const double refinement = refined ? db * (mr * 256.0 + 2.0 * (mr + mc) * c + 2.0 * n * c) : 0.0;
+        const double refinement =
+            refined ? db * (mr * static_cast<double>(solve::refinement_panel) + 2.0 * (mr + mc) * c +
+                            2.0 * n * c)
+                    : 0.0;
         phase("kernel").flops += fits * k_share * (2.0 * n * n * dl + 3.0 * n * n);
         phase("kernel").peak_bytes = std::max(phase("kernel").peak_bytes, fit_mem + panel_buffer);
         phase("solve").flops += fits * ((lu ? 2.0 / 3.0 : 1.0 / 3.0) * n * n * n + 2.0 * n * n * c);
         phase("solve").peak_bytes = std::max(phase("solve").peak_bytes, fit_mem + refinement);
         phase("predict").flops += 2.0 * nt * n * (dl + c);
         phase("predict").peak_bytes = std::max(phase("predict").peak_bytes,
-            resident(dl) + tb * ((mrt + mc) * dl + std::min(256.0, mrt) * mc) + db * mrt * c);
+            resident(dl) + tb * ((mrt + mc) * dl + std::min(static_cast<double>(solve::predict_rows), mrt) * mc) + db * mrt * c);
     };
     for (int l = 1; l <= m.depth; ++l) {
         const double dl = static_cast<double>(layer_input_dim(m, s.d, l));

@@ -23,15 +23,6 @@ std::optional<std::vector<std::int64_t>> positions_in(const GlobalIds& all, cons
     return pos;
 }
 
-/// Rows `pos` of `m`, copied.
-template <class T>
-HostMatrixOf<T> select_rows(const HostMatrixOf<T>& m, const std::vector<std::int64_t>& pos) {
-    HostMatrixOf<T> out = make_host_matrix<T>("drfm::kernel::grid_rows", pos.size(), m.extent(1));
-    for (size_t c = 0; c < m.extent(1); ++c)
-        for (size_t t = 0; t < pos.size(); ++t) out(t, c) = m(pos[t], c);
-    return out;
-}
-
 }  // namespace
 
 template <class T>
@@ -47,7 +38,7 @@ BasicGridPoints<T> gather_grid_points(const mpi::Comm& comm, const RowPartition&
     // is the same on every rank, since gather_rows is collective.
     const auto pos = positions_in(out.col_ids, out.row_ids);
     if (comm.min(pos ? 1 : 0) == 1) {
-        out.rows = out.row_ids == out.col_ids ? out.cols : select_rows(out.cols, *pos);
+        out.rows = out.row_ids == out.col_ids ? out.cols : rows_at<T>(out.cols, *pos, "drfm::kernel::grid_rows");
         return out;
     }
     out.rows = dist::gather_rows(comm, rows_of_points, my_points, out.row_ids);

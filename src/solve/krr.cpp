@@ -38,9 +38,8 @@ NumericalError solver_failure(const std::string& what, double ridge, bool single
 /// α must be finite: a float32 solve can overflow where float64's does not. α is replicated, so
 /// every rank throws together.
 void require_finite(const HostMatrix& alpha, double ridge, bool single) {
-    for (size_t i = 0; i < alpha.size(); ++i)
-        if (!std::isfinite(alpha.data()[i]))
-            throw solver_failure("the solve gave a non-finite coefficient", ridge, single);
+    if (!all_finite(alpha))
+        throw solver_failure("the solve gave a non-finite coefficient", ridge, single);
 }
 
 template <class T>
@@ -55,16 +54,10 @@ double max_abs(const double* v, std::int64_t count) {
     return m;
 }
 
-/// Rows `ids` of the replicated `x`.
-HostMatrix rows_of(const HostMatrix& x, const std::vector<std::int64_t>& ids) {
-    HostMatrix out = make_host_matrix("drfm::solve::rows", ids.size(), x.extent(1));
-    for (size_t c = 0; c < x.extent(1); ++c)
-        for (size_t t = 0; t < ids.size(); ++t) out(t, c) = x(ids[t], c);
-    return out;
+/// Whether entry (row, col) lies strictly inside `triangle`.
+bool in_strict_triangle(dist::Uplo triangle, std::int64_t row, std::int64_t col) {
+    return triangle == dist::Uplo::lower ? row > col : row < col;
 }
-
-/// Local columns per panel of kernel_product: a panel of doubles is local_rows × this.
-constexpr std::int64_t product_panel = 256;
 
 /// (K + λI)·x in float64, replicated, for the K of `k` whose strict triangle `kept` holds K's
 /// entries (the other one is the factor) and whose diagonal is `diagonal`. Each process widens its
@@ -75,10 +68,11 @@ HostMatrix kernel_product(const dist::DistMatrixF& k, dist::Uplo kept, double di
     const dist::Distribution& dist = k.distribution();
     const std::vector<std::int64_t> rows = dist.my_global_rows(), cols = dist.my_global_cols();
     const std::int64_t nr = rows.size(), nc = cols.size(), c = x.extent(1);
-    const HostMatrix x_rows = rows_of(x, rows), x_cols = rows_of(x, cols);
+    const HostMatrix x_rows = rows_at<double>(x, rows, "drfm::solve::rows");
+    const HostMatrix x_cols = rows_at<double>(x, cols, "drfm::solve::rows");
     HostMatrix part_rows("drfm::solve::product_rows", nr, c);
     HostMatrix part_cols("drfm::solve::product_cols", nc, c);
-    const std::int64_t width = std::min(product_panel, nc);
+    const std::int64_t width = std::min(refinement_panel, nc);
     HostMatrix panel = make_host_matrix("drfm::solve::widened_panel", nr, width);
     const auto local = k.local();
     const blas::MatRef row_sums(part_rows), col_sums(part_cols), col_x(x_cols);
@@ -88,8 +82,7 @@ HostMatrix kernel_product(const dist::DistMatrixF& k, dist::Uplo kept, double di
         for (std::int64_t j = 0; j < w; ++j) {
             const std::int64_t gj = cols[c0 + j];
             for (std::int64_t i = 0; i < nr; ++i) {
-                const bool in_kept = kept == dist::Uplo::lower ? rows[i] > gj : rows[i] < gj;
-                p(i, j) = in_kept ? static_cast<double>(local(i, c0 + j)) : 0.0;
+                p(i, j) = in_strict_triangle(kept, rows[i], gj) ? static_cast<double>(local(i, c0 + j)) : 0.0;
             }
         }
         blas::gemm(blas::Op::none, blas::Op::none, 1.0, p, col_x.block(c0, w, 0, c), 1.0, row_sums);
@@ -117,8 +110,7 @@ HostMatrix float64_solve(const dist::DistMatrixF& k, dist::Uplo kept, float diag
     const HostMatrix to = wide.local();
     for (size_t j = 0; j < cols.size(); ++j)
         for (size_t i = 0; i < rows.size(); ++i) {
-            const bool in_kept = kept == dist::Uplo::lower ? rows[i] > cols[j] : rows[i] < cols[j];
-            if (in_kept) to(i, j) = from(i, j);
+            if (in_strict_triangle(kept, rows[i], cols[j])) to(i, j) = from(i, j);
             else if (rows[i] == cols[j]) to(i, j) = diagonal;
         }
     dist::DistMatrix y = targets<double>(k, labels, classes);
@@ -234,9 +226,6 @@ std::vector<int> argmax_rows(const HostMatrix& f) {
     return out;
 }
 
-/// Test rows per block of predict_and_score: its cross-kernel block is this × my centres.
-constexpr std::int64_t predict_rows = 256;
-
 template <class T>
 Score predict_and_score(const kernel::KernelFunction& kf, const kernel::BasicGridPoints<T>& points,
                         const HostMatrix& alpha, const std::vector<int>& labels,
@@ -249,11 +238,8 @@ Score predict_and_score(const kernel::KernelFunction& kf, const kernel::BasicGri
         // and its product with α block by block of test rows (memory b·|C|, not |R|·|C|).
         const kernel::BlockSide<T> test = kernel::block_side(points.rows, points.row_ids);
         const kernel::BlockSide<T> centre = kernel::block_side(points.cols, points.col_ids);
-        HostMatrixOf<T> alpha_c = make_host_matrix<T>("drfm::solve::alpha_cols", centres, classes);
-        for (std::int64_t c = 0; c < classes; ++c)
-            for (std::int64_t p = 0; p < centres; ++p)
-                alpha_c(p, c) = static_cast<T>(alpha(points.col_ids[p], c));
-        const DeviceMatrixOf<T> alpha_d = to_device(alpha_c);
+        const DeviceMatrixOf<T> alpha_d =
+            to_device(rows_at<T>(alpha, points.col_ids, "drfm::solve::alpha_cols"));
         const std::int64_t b = std::min(predict_rows, rows);
         const DeviceMatrixOf<T> k_buffer(
             Kokkos::view_alloc(std::string("drfm::solve::cross_kernel"), Kokkos::WithoutInitializing),

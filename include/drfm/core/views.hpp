@@ -11,9 +11,11 @@
 
 #include <Kokkos_Core.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 namespace drfm {
 
@@ -89,6 +91,25 @@ HostMatrixOf<To> in_precision(const HostMatrixOf<From>& m, const std::string& la
             for (size_t i = 0; i < m.extent(0); ++i) out(i, j) = static_cast<To>(m(i, j));
         return out;
     }
+}
+
+/// Rows `ids` of `m` (any order, repeats allowed), copied into scalar To.
+template <class To, class From>
+HostMatrixOf<To> rows_at(const HostMatrixOf<From>& m, const std::vector<std::int64_t>& ids,
+                         const std::string& label) {
+    HostMatrixOf<To> out = make_host_matrix<To>(label, static_cast<std::int64_t>(ids.size()),
+                                                static_cast<std::int64_t>(m.extent(1)));
+    for (size_t c = 0; c < m.extent(1); ++c)
+        for (size_t t = 0; t < ids.size(); ++t) out(t, c) = static_cast<To>(m(ids[t], c));
+    return out;
+}
+
+/// Whether every entry of `m` is finite (no NaN, no ±Inf).
+template <class T>
+bool all_finite(const HostMatrixOf<T>& m) {
+    for (size_t i = 0; i < m.size(); ++i)
+        if (!std::isfinite(m.data()[i])) return false;
+    return true;
 }
 
 /// The label of a copy of `v`: its own, or "drfm::mirror" for an unmanaged view (which has none),

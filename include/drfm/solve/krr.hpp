@@ -26,6 +26,9 @@ template <class T>
 HostMatrix fit(dist::BasicDistMatrix<T>& k, double ridge, const std::vector<int>& labels,
                int classes);
 
+/// Local columns per panel of fit_refined's residual: a panel of doubles is local_rows × this.
+inline constexpr std::int64_t refinement_panel = 256;
+
 /// What fit_refined did, for the log.
 struct RefinedFit {
     HostMatrix alpha;            ///< n×classes, replicated
@@ -58,7 +61,11 @@ struct Score {
 /// f(x) = Σ_p k(x, x_p) α_p on the rows of `points` (test points against the training centres,
 /// gather_cross_points), scored against `labels` (all labels of the evaluated split).
 /// Collective over the grid: partial sums over my centres are added along the process row.
-/// The cross kernel and its product with α are computed in T (float or double).
+/// Test rows per block of predict_and_score: its cross-kernel block is this × my centres.
+inline constexpr std::int64_t predict_rows = 256;
+
+/// The cross kernel and its product with α are computed in T (float or double), block by block of
+/// predict_rows test rows.
 template <class T>
 Score predict_and_score(const kernel::KernelFunction& kf, const kernel::BasicGridPoints<T>& points,
                         const HostMatrix& alpha, const std::vector<int>& labels,
