@@ -17,7 +17,8 @@ double tile_size(std::int64_t t, std::int64_t tiles, std::int64_t n) {
 }
 
 /// Checks that the ranks' row ranges tile [0, n) and the widths agree (collective).
-void check_layout(const HostMatrix& rows, std::int64_t n, std::int64_t row_begin, int tiles,
+template <class T>
+void check_layout(const HostMatrixOf<T>& rows, std::int64_t n, std::int64_t row_begin, int tiles,
                   const mpi::Comm& comm) {
     detail::agreed_columns(rows, "the representation", comm);
     auto local = static_cast<std::int64_t>(rows.extent(0));
@@ -37,13 +38,14 @@ void check_layout(const HostMatrix& rows, std::int64_t n, std::int64_t row_begin
 
 }  // namespace
 
-HostMatrix gram_tiles(const HostMatrix& rows, std::int64_t n, std::int64_t row_begin, int tiles,
+template <class T>
+HostMatrix gram_tiles(const HostMatrixOf<T>& rows, std::int64_t n, std::int64_t row_begin, int tiles,
                       const mpi::Comm& comm) {
     check_layout(rows, n, row_begin, tiles, comm);
     auto x = detail::eigen_view(rows);
     const std::int64_t t_count = std::min<std::int64_t>(tiles, n);
 
-    Eigen::RowVectorXd mean = x.colwise().sum();
+    Eigen::RowVectorXd mean = detail::in_double(x).colwise().sum();
     comm.allreduce_sum(mean.data(), mean.size());
     mean /= static_cast<double>(n);
 
@@ -51,7 +53,7 @@ HostMatrix gram_tiles(const HostMatrix& rows, std::int64_t n, std::int64_t row_b
     Eigen::MatrixXd sums = Eigen::MatrixXd::Zero(t_count, x.cols());
     for (Eigen::Index begin = 0; begin < x.rows(); begin += detail::row_block) {
         Eigen::Index m = std::min(detail::row_block, x.rows() - begin);
-        Eigen::MatrixXd z = x.middleRows(begin, m).rowwise() - mean;
+        Eigen::MatrixXd z = detail::in_double(x.middleRows(begin, m)).rowwise() - mean;
         for (Eigen::Index i = 0; i < m; ++i) {
             double norm = z.row(i).norm();
             if (norm == 0.0) continue;
@@ -70,5 +72,11 @@ HostMatrix gram_tiles(const HostMatrix& rows, std::int64_t n, std::int64_t row_b
                 products(a, b) / (tile_size(a, t_count, n) * tile_size(b, t_count, n));
     return out;
 }
+
+#define DRFM_INSTANTIATE(T)                                                               \
+    template HostMatrix gram_tiles(const HostMatrixOf<T>&, std::int64_t, std::int64_t, int, \
+                                   const mpi::Comm&);
+DRFM_ANALYSIS_FOR_ROW_SCALARS(DRFM_INSTANTIATE)
+#undef DRFM_INSTANTIATE
 
 }  // namespace drfm::analysis

@@ -14,9 +14,9 @@
 namespace drfm::analysis::detail {
 namespace {
 
-/// m − means as a HostMatrix (the layout block_cyclic_from_rows moves).
-HostMatrix centred_copy(const Eigen::Ref<const Eigen::MatrixXd>& m,
-                        const Eigen::RowVectorXd& means, const char* label) {
+/// m − means as a HostMatrix (the layout block_cyclic_from_rows moves), in double.
+template <class Matrix>
+HostMatrix centred_copy(const Matrix& m, const Eigen::RowVectorXd& means, const char* label) {
     HostMatrix out = make_host_matrix(label, m.rows(), m.cols());
     for (Eigen::Index j = 0; j < m.cols(); ++j)
         for (Eigen::Index i = 0; i < m.rows(); ++i) out(i, j) = m(i, j) - means(j);
@@ -37,7 +37,8 @@ RowPartition checked_partition(Eigen::Index local_rows, std::int64_t n, const mp
 
 }  // namespace
 
-RouteResult gram_route(const ConstHostMap& f, const Eigen::MatrixXd& y, double samples,
+template <class T>
+RouteResult gram_route(const ConstHostMapOf<T>& f, const Eigen::MatrixXd& y, double samples,
                        bool centred, const dist::BlacsGrid& grid, int block_size) {
     const mpi::Comm& comm = grid.comm();
     const auto n = static_cast<std::int64_t>(samples);
@@ -94,5 +95,11 @@ RouteResult gram_route(const ConstHostMap& f, const Eigen::MatrixXd& y, double s
     if (r > 0) out.eig_residual = eig.checks.residual * g_norm * samples / values[n - 1];
     return out;
 }
+
+#define DRFM_INSTANTIATE(T)                                                                  \
+    template RouteResult gram_route(const ConstHostMapOf<T>&, const Eigen::MatrixXd&, double, \
+                                    bool, const dist::BlacsGrid&, int);
+DRFM_ANALYSIS_FOR_ROW_SCALARS(DRFM_INSTANTIATE)
+#undef DRFM_INSTANTIATE
 
 }  // namespace drfm::analysis::detail

@@ -16,19 +16,26 @@
 namespace drfm::analysis {
 namespace detail {
 
-Eigen::RowVectorXd column_means(const ConstHostMap& f, const Eigen::MatrixXd& y, double samples,
+template <class T>
+Eigen::RowVectorXd column_means(const ConstHostMapOf<T>& f, const Eigen::MatrixXd& y, double samples,
                                 bool centred, const mpi::Comm& comm) {
     Eigen::RowVectorXd means = Eigen::RowVectorXd::Zero(f.cols() + y.cols());
     if (!centred) return means;
-    means << f.colwise().sum(), y.colwise().sum();
+    means << in_double(f).colwise().sum(), y.colwise().sum();
     comm.allreduce_sum(means.data(), means.size());
     return means / samples;
 }
 
+#define DRFM_INSTANTIATE(T)                                                                    \
+    template Eigen::RowVectorXd column_means(const ConstHostMapOf<T>&, const Eigen::MatrixXd&, \
+                                             double, bool, const mpi::Comm&);
+DRFM_ANALYSIS_FOR_ROW_SCALARS(DRFM_INSTANTIATE)
+#undef DRFM_INSTANTIATE
+
 }  // namespace detail
 namespace {
 
-using detail::ConstHostMap;
+using detail::ConstHostMapOf;
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 /// Sufficient statistics of the p×p route after the Allreduce, with Y = [f* f] (n×2C), both F and
@@ -40,7 +47,8 @@ struct Moments {
 };
 
 /// Streams the local rows in blocks (centred exactly) into FᵀF, FᵀY, ‖Y_c‖²; one Allreduce.
-Moments reduce_moments(const ConstHostMap& f, const Eigen::MatrixXd& y, double samples,
+template <class T>
+Moments reduce_moments(const ConstHostMapOf<T>& f, const Eigen::MatrixXd& y, double samples,
                        bool centred, const mpi::Comm& comm) {
     const Eigen::Index p = f.cols(), q = y.cols();
     Moments out;
@@ -51,7 +59,7 @@ Moments reduce_moments(const ConstHostMap& f, const Eigen::MatrixXd& y, double s
     Eigen::Map<Eigen::RowVectorXd> norms(buffer.data() + p * p + p * q, q);
     for (Eigen::Index begin = 0; begin < f.rows(); begin += detail::row_block) {
         Eigen::Index m = std::min(detail::row_block, f.rows() - begin);
-        Eigen::MatrixXd fb = f.middleRows(begin, m).rowwise() - means.head(p);
+        Eigen::MatrixXd fb = detail::in_double(f.middleRows(begin, m)).rowwise() - means.head(p);
         Eigen::MatrixXd yb = y.middleRows(begin, m).rowwise() - means.tail(q);
         detail::add_gram_upper(fb, gram);
         detail::add_cross(fb, yb, cross);
@@ -65,15 +73,17 @@ Moments reduce_moments(const ConstHostMap& f, const Eigen::MatrixXd& y, double s
 }
 
 /// The checked inputs of a route: my rows of F and of Y = [f* f], and n.
+template <class T>
 struct Problem {
-    ConstHostMap features;
+    ConstHostMapOf<T> features;
     Eigen::MatrixXd outputs;  ///< n_local × 2C
     double samples;           ///< n, the same on every rank, > 0
 };
 
 /// Checks shapes and counts the samples on every rank together.
-Problem checked_problem(const HostMatrix& features, const HostMatrix& targets,
-                        const HostMatrix& predictions, const mpi::Comm& comm) {
+template <class T>
+Problem<T> checked_problem(const HostMatrixOf<T>& features, const HostMatrix& targets,
+                           const HostMatrix& predictions, const mpi::Comm& comm) {
     detail::agreed_columns(features, "the feature matrix", comm);
     Eigen::Index c = detail::agreed_columns(targets, "the target matrix", comm);
     Eigen::Index c_pred = detail::agreed_columns(predictions, "the prediction matrix", comm);
@@ -94,7 +104,7 @@ Problem checked_problem(const HostMatrix& features, const HostMatrix& targets,
     if (samples == 0)  // a reduced value: every rank throws together
         throw collective(InputDataError("kernel picture: no samples on any rank", __FILE__,
                                         __LINE__));
-    Problem out{f, Eigen::MatrixXd(f.rows(), 2 * c), samples};
+    Problem<T> out{f, Eigen::MatrixXd(f.rows(), 2 * c), samples};
     out.outputs << t, y;
     return out;
 }
@@ -124,8 +134,9 @@ void check_residual(double residual, Eigen::Index p) {
 }
 
 /// The p×p route (see kernel_picture).
-detail::RouteResult covariance_route(const Problem& in, bool centred, const mpi::Comm& comm) {
-    const ConstHostMap& f = in.features;
+template <class T>
+detail::RouteResult covariance_route(const Problem<T>& in, bool centred, const mpi::Comm& comm) {
+    const ConstHostMapOf<T>& f = in.features;
     const Moments moments = reduce_moments(f, in.outputs, in.samples, centred, comm);
     const double n = in.samples;
     const Eigen::Index p = f.cols(), c = in.outputs.cols() / 2;
@@ -155,7 +166,8 @@ detail::RouteResult covariance_route(const Problem& in, bool centred, const mpi:
 }
 
 /// The metrics by `route` (resolved); `grid` is needed by the gram route only.
-Spectrum computed(const Problem& in, const KernelPictureOptions& options, KernelRoute route,
+template <class T>
+Spectrum computed(const Problem<T>& in, const KernelPictureOptions& options, KernelRoute route,
                   const dist::BlacsGrid* grid, const mpi::Comm& comm) {
     DRFM_CHECK(options.block_size >= 1, Error, "kernel picture: block size ", options.block_size,
                " (need >= 1)");
@@ -170,7 +182,8 @@ Spectrum computed(const Problem& in, const KernelPictureOptions& options, Kernel
     return out;
 }
 
-KernelRoute resolved(const KernelPictureOptions& options, const Problem& in) {
+template <class T>
+KernelRoute resolved(const KernelPictureOptions& options, const Problem<T>& in) {
     return resolve_route(options.route, static_cast<std::int64_t>(in.samples),
                          in.features.cols());
 }
@@ -231,17 +244,25 @@ KernelRoute resolve_route(KernelRoute requested, std::int64_t n, std::int64_t p)
     return p < n ? KernelRoute::covariance : KernelRoute::gram;
 }
 
-Spectrum kernel_picture(const HostMatrix& features, const HostMatrix& targets,
+template <class T>
+Spectrum kernel_picture(const HostMatrixOf<T>& features, const HostMatrix& targets,
                         const HostMatrix& predictions, const KernelPictureOptions& options,
                         const dist::BlacsGrid& grid) {
-    const Problem in = checked_problem(features, targets, predictions, grid.comm());
+    const Problem<T> in = checked_problem(features, targets, predictions, grid.comm());
     return computed(in, options, resolved(options, in), &grid, grid.comm());
 }
+
+#define DRFM_INSTANTIATE(T)                                                                  \
+    template Spectrum kernel_picture(const HostMatrixOf<T>&, const HostMatrix&,               \
+                                     const HostMatrix&, const KernelPictureOptions&,          \
+                                     const dist::BlacsGrid&);
+DRFM_ANALYSIS_FOR_ROW_SCALARS(DRFM_INSTANTIATE)
+#undef DRFM_INSTANTIATE
 
 Spectrum kernel_picture(const HostMatrix& features, const HostMatrix& targets,
                         const HostMatrix& predictions, const KernelPictureOptions& options,
                         const mpi::Comm& comm) {
-    const Problem in = checked_problem(features, targets, predictions, comm);
+    const Problem<double> in = checked_problem(features, targets, predictions, comm);
     const KernelRoute route = resolved(options, in);
     if (route != KernelRoute::gram) return computed(in, options, route, nullptr, comm);
     const dist::BlacsGrid grid = dist::BlacsGrid::near_square(comm);

@@ -18,13 +18,15 @@ struct RouteResult {
 
 /// Column means of [F Y] over all `samples` rows (zero when not centring): one Allreduce of
 /// p + q numbers.
-Eigen::RowVectorXd column_means(const ConstHostMap& f, const Eigen::MatrixXd& y, double samples,
+template <class T>
+Eigen::RowVectorXd column_means(const ConstHostMapOf<T>& f, const Eigen::MatrixXd& y, double samples,
                                 bool centred, const mpi::Comm& comm);
 
 /// The n×n route of kernel_picture on checked inputs: f = my rows of F, y = my rows of [f* f]
 /// (2C columns), `samples` = n > 0 rows in all.
 /// @throws InputDataError (collective) when my row count is not RowPartition(n, ranks)'s.
-RouteResult gram_route(const ConstHostMap& f, const Eigen::MatrixXd& y, double samples,
+template <class T>
+RouteResult gram_route(const ConstHostMapOf<T>& f, const Eigen::MatrixXd& y, double samples,
                        bool centred, const dist::BlacsGrid& grid, int block_size);
 
 }  // namespace drfm::analysis::detail

@@ -12,7 +12,7 @@
 namespace drfm::analysis {
 namespace {
 
-using detail::ConstHostMap;
+using detail::ConstHostMapOf;
 
 /// Class sizes and means after the Allreduce (identical on every rank).
 struct ClassMeans {
@@ -32,7 +32,8 @@ void check_class_indices(const std::vector<int>& values, Eigen::Index rows, int 
 }
 
 /// Pass 1: per-class counts and sums, one Allreduce of K·p + K numbers.
-ClassMeans class_means(const ConstHostMap& h, const std::vector<int>& labels, int classes,
+template <class T>
+ClassMeans class_means(const ConstHostMapOf<T>& h, const std::vector<int>& labels, int classes,
                        const mpi::Comm& comm) {
     const Eigen::Index p = h.cols(), k = classes;
     Eigen::MatrixXd sums = Eigen::MatrixXd::Zero(k, p + 1);  // last column: counts
@@ -56,7 +57,8 @@ ClassMeans class_means(const ConstHostMap& h, const std::vector<int>& labels, in
 }
 
 /// Validates the inputs on every rank together and returns pass 1.
-ClassMeans checked_class_means(const HostMatrix& rows, const std::vector<int>& labels, int classes,
+template <class T>
+ClassMeans checked_class_means(const HostMatrixOf<T>& rows, const std::vector<int>& labels, int classes,
                                const mpi::Comm& comm) {
     if (classes < 2) {
         auto message = ::drfm::detail::concat("analysis: NC metrics need at least 2 classes, got ",
@@ -69,8 +71,9 @@ ClassMeans checked_class_means(const HostMatrix& rows, const std::vector<int>& l
     return class_means(h, labels, classes, comm);
 }
 
-/// Rows [begin, begin + m) minus their class means, formed exactly.
-Eigen::MatrixXd centred_block(const ConstHostMap& h, const std::vector<int>& labels,
+/// Rows [begin, begin + m) minus their class means, formed exactly (in double).
+template <class T>
+Eigen::MatrixXd centred_block(const ConstHostMapOf<T>& h, const std::vector<int>& labels,
                               const Eigen::MatrixXd& means, Eigen::Index begin, Eigen::Index m) {
     Eigen::MatrixXd d(m, h.cols());
     for (Eigen::Index j = 0; j < h.cols(); ++j)
@@ -91,7 +94,8 @@ double etf_distance(const Eigen::MatrixXd& centred) {
 
 }  // namespace
 
-NcMetrics nc_metrics(const HostMatrix& rows, const std::vector<int>& labels_local, int classes,
+template <class T>
+NcMetrics nc_metrics(const HostMatrixOf<T>& rows, const std::vector<int>& labels_local, int classes,
                      const mpi::Comm& comm) {
     ClassMeans stats = checked_class_means(rows, labels_local, classes, comm);
     auto h = detail::eigen_view(rows);
@@ -130,7 +134,8 @@ NcMetrics nc_metrics(const HostMatrix& rows, const std::vector<int>& labels_loca
     return out;
 }
 
-double nc4(const HostMatrix& rows, const std::vector<int>& labels_local,
+template <class T>
+double nc4(const HostMatrixOf<T>& rows, const std::vector<int>& labels_local,
            const std::vector<int>& predicted_local, int classes, const mpi::Comm& comm) {
     ClassMeans stats = checked_class_means(rows, labels_local, classes, comm);
     auto h = detail::eigen_view(rows);
@@ -144,7 +149,7 @@ double nc4(const HostMatrix& rows, const std::vector<int>& labels_local,
     std::int64_t mismatches = 0;
     for (Eigen::Index begin = 0; begin < h.rows(); begin += detail::row_block) {
         Eigen::Index m = std::min(detail::row_block, h.rows() - begin);
-        Eigen::MatrixXd scores = detail::product(h.middleRows(begin, m), means_t);
+        Eigen::MatrixXd scores = detail::product(detail::in_double(h.middleRows(begin, m)), means_t);
         for (Eigen::Index i = 0; i < m; ++i) {
             Eigen::Index nearest = 0;
             (mean_norms.transpose() - 2.0 * scores.row(i)).minCoeff(&nearest);
@@ -153,5 +158,13 @@ double nc4(const HostMatrix& rows, const std::vector<int>& labels_local,
     }
     return static_cast<double>(comm.sum(mismatches)) / static_cast<double>(stats.samples);
 }
+
+#define DRFM_INSTANTIATE(T)                                                                  \
+    template NcMetrics nc_metrics(const HostMatrixOf<T>&, const std::vector<int>&, int,       \
+                                  const mpi::Comm&);                                          \
+    template double nc4(const HostMatrixOf<T>&, const std::vector<int>&, const std::vector<int>&, \
+                        int, const mpi::Comm&);
+DRFM_ANALYSIS_FOR_ROW_SCALARS(DRFM_INSTANTIATE)
+#undef DRFM_INSTANTIATE
 
 }  // namespace drfm::analysis

@@ -8,14 +8,20 @@
 
 namespace drfm::test {
 
-/// This rank's contiguous block of rows of `global`, as a HostMatrix.
-inline HostMatrix local_rows(const Eigen::MatrixXd& global, const mpi::Comm& comm) {
+/// This rank's contiguous block of rows of `global`, as a host matrix of scalar T (rounded).
+template <class T = double>
+HostMatrixOf<T> local_rows(const Eigen::MatrixXd& global, const mpi::Comm& comm) {
     RowPartition part(global.rows(), comm.size());
     auto begin = part.begin(comm.rank()), count = part.count(comm.rank());
-    HostMatrix out("drfm::test::local_rows", count, global.cols());
+    HostMatrixOf<T> out("drfm::test::local_rows", count, global.cols());
     for (Eigen::Index j = 0; j < global.cols(); ++j)
-        for (std::int64_t i = 0; i < count; ++i) out(i, j) = global(begin + i, j);
+        for (std::int64_t i = 0; i < count; ++i) out(i, j) = static_cast<T>(global(begin + i, j));
     return out;
+}
+
+/// `m` rounded to float: the values that float rows of it hold.
+inline Eigen::MatrixXd rounded_to_float(const Eigen::MatrixXd& m) {
+    return m.cast<float>().cast<double>();
 }
 
 /// This rank's block of a per-sample vector.

@@ -70,6 +70,18 @@ TEST(GramTilesTest, FewerSamplesThanRanksLeaveRanksEmpty) {
     EXPECT_LE((got - brute_force(x, 2)).cwiseAbs().maxCoeff(), 1e-12);
 }
 
+TEST(GramTilesTest, FloatRowsMatchExplicitGramOfTheirValues) {
+    auto comm = test::world();
+    Eigen::MatrixXd x = sample_rows(23, 4);
+    RowPartition part(x.rows(), comm.size());
+
+    Eigen::MatrixXd got = test::to_eigen(analysis::gram_tiles(
+        test::local_rows<float>(x, comm), x.rows(), part.begin(comm.rank()), 5, comm));
+
+    // In double on the float values: float64 rounding, not float's.
+    EXPECT_LE((got - brute_force(test::rounded_to_float(x), 5)).cwiseAbs().maxCoeff(), 1e-12);
+}
+
 TEST(GramTilesTest, AllRankCountsMatchSerialComputation) {
     auto comm = test::world();
     Eigen::MatrixXd x = sample_rows(23, 4);

@@ -303,6 +303,37 @@ TEST(KernelRouteTest, RoutesAgreeWithEachOtherAndSerialEigenOnEveryGrid) {
     }
 }
 
+/// Float feature rows (model.precision = "float32") on both routes against the serial
+/// eigendecomposition of their values: computed on in double, so to the 1e-11 above, far below
+/// float rounding (~1e-7).
+TEST(KernelRouteTest, FloatRowsMatchSerialEigenOfTheirValuesOnBothRoutes) {
+    auto comm = test::world();
+    const dist::BlacsGrid grid = dist::BlacsGrid::near_square(comm);
+    for (auto [n, p] : {std::pair{30, 8}, std::pair{20, 37}}) {
+        const Problem pr = general_problem(n, p);
+        Problem rounded = pr;
+        rounded.features = test::rounded_to_float(pr.features);
+        for (bool centred : {false, true}) {
+            for (auto route : {analysis::KernelRoute::covariance, analysis::KernelRoute::gram}) {
+                SCOPED_TRACE("n " + std::to_string(n) + ", p " + std::to_string(p) +
+                             (centred ? ", centred, " : ", uncentred, ") + analysis::to_string(route));
+                analysis::KernelPictureOptions options;
+                options.centred = centred;
+                options.route = route;
+                options.block_size = 7;
+
+                auto got = analysis::kernel_picture(test::local_rows<float>(pr.features, comm),
+                                                    test::local_rows(pr.targets, comm),
+                                                    test::local_rows(pr.predictions, comm),
+                                                    options, grid);
+
+                EXPECT_EQ(got.route, route);
+                expect_same(got, brute_force(rounded, centred), 1e-11);
+            }
+        }
+    }
+}
+
 TEST(KernelRouteTest, CentredGramRouteCarriesTheBiasedFunction) {
     auto comm = test::world();
     dist::BlacsGrid grid = dist::BlacsGrid::near_square(comm);

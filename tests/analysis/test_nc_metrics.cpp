@@ -244,6 +244,30 @@ TEST(NcMetricsTest, Nc4CountsDisagreementWithNearestClassMean) {
     EXPECT_DOUBLE_EQ(got, expected / 45.0);
 }
 
+TEST(NcMetricsTest, FloatRowsMatchBruteForceOnTheirValues) {
+    // Arrange: float rows (model.precision = "float32") are computed on in double, so the
+    // metrics are those of their values to float64 rounding, not to float's.
+    auto comm = test::world();
+    Labelled data = unbalanced();
+    Labelled rounded = data;
+    rounded.h = test::rounded_to_float(data.h);
+    const std::vector<int> labels = test::local_entries(data.labels, comm);
+    std::vector<int> predicted(data.labels);
+    for (size_t i = 0; i < predicted.size(); i += 3) predicted[i] = (predicted[i] + 1) % 4;
+    const std::vector<int> my_predicted = test::local_entries(predicted, comm);
+
+    // Act
+    const HostMatrixOf<float> rows = test::local_rows<float>(data.h, comm);
+    auto got = analysis::nc_metrics(rows, labels, data.classes, comm);
+    double got_nc4 = analysis::nc4(rows, labels, my_predicted, data.classes, comm);
+
+    // Assert
+    expect_same(got, brute_force(rounded), 1e-12);
+    EXPECT_EQ(got_nc4, analysis::nc4(test::local_rows(rounded.h, comm), labels, my_predicted,
+                                     data.classes, comm));
+    EXPECT_GT(got_nc4, 0.0);  // the mismatches above are counted
+}
+
 TEST(NcMetricsTest, BadLabelOnOneRankThrowsOnEveryRank) {
     auto comm = test::world();
     Labelled data = unbalanced();

@@ -20,7 +20,9 @@ namespace drfm::analysis {
 /// @param row_begin  global index of this rank's first row (rows are contiguous per rank)
 /// @param tiles      requested tiles per side, >= 1
 /// @throws InputDataError (collective) when n, row_begin or the widths are inconsistent.
-HostMatrix gram_tiles(const HostMatrix& rows, std::int64_t n, std::int64_t row_begin, int tiles,
+/// Float rows are widened block by block.
+template <class T>
+HostMatrix gram_tiles(const HostMatrixOf<T>& rows, std::int64_t n, std::int64_t row_begin, int tiles,
                       const mpi::Comm& comm);
 
 }  // namespace drfm::analysis

@@ -104,7 +104,8 @@ Spectrum spectrum_metrics(const KernelProjections& projections);
 /// then subtracted as well, so quality/utility measure the mean-free parts (the projections are
 /// unchanged since centred e_k have zero mean; only the norms change) and Π(r) = 1 for any
 /// f = F Aᵀ + b. Uncentred (`false`) is the §7.3 reference convention.
-/// @param features    this rank's rows of F (n_local × p)
+/// @param features    this rank's rows of F (n_local × p); float rows are widened block by block
+///                    (the n×n route: in one copy, as it moves them to the block-cyclic layout)
 /// @param targets     this rank's rows of f* (n_local × C), ±1 labels
 /// @param predictions this rank's rows of the learned function f (n_local × C)
 /// Covariance route: eig_residual above 10·p·ε warns, above 1000·p·ε throws; gram route: the
@@ -112,7 +113,8 @@ Spectrum spectrum_metrics(const KernelProjections& projections);
 /// @throws InputDataError (collective) on inconsistent shapes, no samples, or (gram route) rows not
 ///         in balanced blocks; NumericalError or ScalapackError (collective) when the eigensolve
 ///         fails or its residual is too large; Error for block_size < 1.
-Spectrum kernel_picture(const HostMatrix& features, const HostMatrix& targets,
+template <class T>
+Spectrum kernel_picture(const HostMatrixOf<T>& features, const HostMatrix& targets,
                         const HostMatrix& predictions, const KernelPictureOptions& options,
                         const dist::BlacsGrid& grid);
 

@@ -45,7 +45,9 @@ struct NcMetrics {
 /// @pre `labels_local.size() == rows.extent(0)`, every label in [0, classes), classes >= 2,
 ///      every class has at least one sample on some rank, all ranks pass the same p and classes.
 /// @throws InputDataError (collective) when a precondition on the data fails.
-NcMetrics nc_metrics(const HostMatrix& rows, const std::vector<int>& labels_local, int classes,
+/// Rows in float (model.precision = "float32") are read in blocks and computed on in double.
+template <class T>
+NcMetrics nc_metrics(const HostMatrixOf<T>& rows, const std::vector<int>& labels_local, int classes,
                      const mpi::Comm& comm);
 
 /// NC4 (Papyan et al., methods.md §3.4): the fraction of samples whose predicted class
@@ -53,7 +55,8 @@ NcMetrics nc_metrics(const HostMatrix& rows, const std::vector<int>& labels_loca
 /// argmin_c ‖h_i − μ_c‖ of `rows` (ties go to the lowest class index). The class means come from
 /// `labels_local`.
 /// @pre as for nc_metrics, and `predicted_local` has one entry in [0, classes) per row.
-double nc4(const HostMatrix& rows, const std::vector<int>& labels_local,
+template <class T>
+double nc4(const HostMatrixOf<T>& rows, const std::vector<int>& labels_local,
            const std::vector<int>& predicted_local, int classes, const mpi::Comm& comm);
 
 }  // namespace drfm::analysis
