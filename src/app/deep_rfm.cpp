@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 namespace drfm::app {
 namespace {
@@ -217,8 +218,21 @@ std::vector<double> kernel_eigenvalues(const kernel::KernelFunction& kf, const F
     }
 }
 
+/// My rows `m` of a layer's input, normalised in place (methods.md §1 step 6), in scalar F.
+/// @pre m is in F (feature_copy)
+template <class F>
+HostMatrixOf<F> normalised_input(const FloatOrDoubleMatrix& m) {
+    DRFM_CHECK(m.is_float() == (std::is_same_v<F, float>), Error,
+               "run_layer: a layer's input is not in the features' scalar of model.precision "
+               "(app::feature_copy)");
+    const HostMatrixOf<F> x = m.in<F>("drfm::app::layer_input");  // m itself
+    features::normalise_rows(x);
+    return x;
+}
+
 template <class P>
-LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
+LayerResult run_layer_in(int layer, const FloatOrDoubleMatrix& x_in,
+                         const FloatOrDoubleMatrix& x_test_in, const data::Data& data,
                          const config::Config& cfg, KernelStorage& kernel_storage,
                          const WeightsFactory& weights, PhaseTimes& times) {
     using T = typename P::T;
@@ -226,41 +240,42 @@ LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data:
     const dist::BlacsGrid& grid = kernel_storage.grid();
     const config::ModelConfig& model = cfg.model;
     const mpi::Comm& comm = grid.comm();
-    const std::int64_t n = data.train.n, d = x.extent(1);
+    const std::int64_t n = data.train.n, d = x_in.cols();
     const kernel::KernelFunction kf = kernel::KernelFunction::from(model);
     const bool diagonal = model.agop == config::AgopKind::diag;
 
     LayerResult out;
-    HostMatrixOf<F> xt, xt_test;  // X_l in the features' scalar
+    HostMatrixOf<F> xt, xt_test;  // X_l: the input itself, normalised
     timed(times, Phase::features, [&] {
-        features::normalise_rows(x);
-        features::normalise_rows(x_test);
-        xt = in_precision<F>(x, "drfm::app::layer_x");
-        xt_test = in_precision<F>(x_test, "drfm::app::layer_x_test");
+        xt = normalised_input<F>(x_in);
+        xt_test = normalised_input<F>(x_test_in);
     });
-    // X_l as analysed and stored: the float64 input itself (no copy); xt is its rounding to F.
-    out.x = x;
+    out.x = xt;
     agop::FeatureMatrix fm = agop::identity_feature_matrix(d, diagonal);
     FittedKrr<T> fit;
     HostMatrixOf<F> kernel_coords = xt;  // x S of the current M (x itself for M_0 = I)
     HostMatrixOf<F> predictor_sqrt;      // S of the kernel of the last fit; empty for M_0 = I
-    for (int t = 0; t < model.rfm_iters; ++t) {
-        const std::string context = iteration_context(layer, t);
-        if (t > 0) {
-            predictor_sqrt = in_precision<F>(fm.sqrt_m, "drfm::app::sqrt_m");
-            kernel_coords = timed(times, Phase::sqrt, [&] { return agop::transform(xt, predictor_sqrt); });
-        }
-        fit = fit_krr<P>(kf, kernel_coords, data, cfg, kernel_storage, times, context);
-        const HostMatrix hat = timed(times, Phase::agop, [&] {
-            agop::AgopInput<T> in{fit.points, fit.alpha, n};
-            return agop::agop<T, typename P::Sum>(kf, in, {model.agop, model.centering, 256},
-                                                  grid.row_comm(), comm);
-        });
-        in_context(context, [&] {
+    HostMatrix hat;  // the AGOP of the last fit, in its kernel's coordinates
+    // M_{t+1} and its square root from the AGOP of fit t.
+    auto next_feature_matrix = [&](int t) {
+        in_context(iteration_context(layer, t), [&] {
             timed(times, Phase::sqrt, [&] {
                 out.raw_agop = sandwich(hat, fm.sqrt_m);
                 fm = agop::normalise_and_sqrt(out.raw_agop);  // refuses a non-finite AGOP
             });
+        });
+    };
+    for (int t = 0; t < model.rfm_iters; ++t) {
+        if (t > 0) {
+            next_feature_matrix(t - 1);
+            predictor_sqrt = in_precision<F>(fm.sqrt_m, "drfm::app::sqrt_m");
+            kernel_coords = timed(times, Phase::sqrt, [&] { return agop::transform(xt, predictor_sqrt); });
+        }
+        fit = fit_krr<P>(kf, kernel_coords, data, cfg, kernel_storage, times, iteration_context(layer, t));
+        hat = timed(times, Phase::agop, [&] {
+            agop::AgopInput<T> in{fit.points, fit.alpha, n};
+            return agop::agop<T, typename P::Sum>(kf, in, {model.agop, model.centering, 256},
+                                                  grid.row_comm(), comm);
         });
     }
     if (cfg.analysis.kernel_eigs && model.rfm_iters > 0) {
@@ -273,20 +288,25 @@ LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data:
     out.alpha = fit.alpha;
     static_cast<PredictorScores&>(out) =
         score_krr(kf, fit, xt_test, predictor_sqrt, data, cfg, grid, times);
-    fit.points = {};  // the gathered points are done with: not resident through the features
+    // The gathered points are done with: not resident through the last square root (its d×d
+    // eigendecomposition) and the features.
+    fit.points = {};
+    next_feature_matrix(model.rfm_iters - 1);  // rfm_iters >= 1 (schema)
 
     out.feature_matrix = fm;
+    bool finite = true;
     timed(times, Phase::features, [&] {
         const HostMatrixOf<F> s = in_precision<F>(fm.sqrt_m, "drfm::app::sqrt_m");
         const HostMatrixOf<F> mx = agop::transform(xt, s);
         const features::FeatureWeights w = weights(layer, d);
-        out.mx = in_precision<double>(mx, "drfm::app::mx");
-        out.phi = in_precision<double>(features::apply(w, mx), "drfm::app::phi");
-        out.phi_test = in_precision<double>(features::apply(w, agop::transform(xt_test, s)),
-                                            "drfm::app::phi_test");
+        const HostMatrixOf<F> phi = features::apply(w, mx);
+        out.mx = mx;
+        out.phi = phi;
+        out.phi_test = features::apply(w, agop::transform(xt_test, s));
+        // Φ of finite inputs is finite in float64; in float32 its GEMM can overflow.
+        finite = all_finite(phi);
     });
-    // Φ of finite inputs is finite in float64; in float32 its GEMM can overflow.
-    if (!all_finite(out.phi))
+    if (!finite)
         throw collective(NumericalError(
             detail::concat("layer ", layer, ": the feature matrix has a non-finite entry; with "
                            "model.precision = \"float32\" use \"mixed\" or \"float64\""),
@@ -295,16 +315,14 @@ LayerResult run_layer_in(int layer, HostMatrix x, HostMatrix x_test, const data:
 }
 
 template <class P>
-PredictorScores final_predictor_in(HostMatrix x, HostMatrix x_test, const data::Data& data,
-                                   const config::Config& cfg, KernelStorage& kernel_storage,
-                                   PhaseTimes& times) {
+PredictorScores final_predictor_in(const FloatOrDoubleMatrix& x, const FloatOrDoubleMatrix& x_test,
+                                   const data::Data& data, const config::Config& cfg,
+                                   KernelStorage& kernel_storage, PhaseTimes& times) {
     using F = typename P::F;
     HostMatrixOf<F> xt, xt_test;
     timed(times, Phase::features, [&] {
-        features::normalise_rows(x);
-        features::normalise_rows(x_test);
-        xt = in_precision<F>(x, "drfm::app::final_x");
-        xt_test = in_precision<F>(x_test, "drfm::app::final_x_test");
+        xt = normalised_input<F>(x);
+        xt_test = normalised_input<F>(x_test);
     });
     const kernel::KernelFunction kf = kernel::KernelFunction::from(cfg.model);
     const auto fit = fit_krr<P>(kf, xt, data, cfg, kernel_storage, times, "final predictor");
@@ -333,17 +351,27 @@ dist::DistMatrixF& KernelStorage::matrix<float>() {
     return *float_;
 }
 
-LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
-                      const config::Config& cfg, KernelStorage& kernel_storage,
-                      const WeightsFactory& weights, PhaseTimes& times) {
+FloatOrDoubleMatrix feature_copy(const config::ModelConfig& model, const HostMatrix& m,
+                                 const std::string& label) {
+    return with_precision(model, [&](auto p) {
+        using F = typename decltype(p)::F;
+        if constexpr (std::is_same_v<F, double>) return FloatOrDoubleMatrix(copy_of(m, label));
+        else return FloatOrDoubleMatrix(in_precision<F>(m, label));
+    });
+}
+
+LayerResult run_layer(int layer, FloatOrDoubleMatrix x, FloatOrDoubleMatrix x_test,
+                      const data::Data& data, const config::Config& cfg,
+                      KernelStorage& kernel_storage, const WeightsFactory& weights,
+                      PhaseTimes& times) {
     return with_precision(cfg.model, [&](auto p) {
         return run_layer_in<decltype(p)>(layer, x, x_test, data, cfg, kernel_storage, weights, times);
     });
 }
 
-PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Data& data,
-                                const config::Config& cfg, KernelStorage& kernel_storage,
-                                PhaseTimes& times) {
+PredictorScores final_predictor(FloatOrDoubleMatrix x, FloatOrDoubleMatrix x_test,
+                                const data::Data& data, const config::Config& cfg,
+                                KernelStorage& kernel_storage, PhaseTimes& times) {
     return with_precision(cfg.model, [&](auto p) {
         return final_predictor_in<decltype(p)>(x, x_test, data, cfg, kernel_storage, times);
     });

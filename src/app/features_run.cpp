@@ -228,7 +228,7 @@ ScanOutcome run_features(const Scan& scan, const mpi::Comm& world, const ScanOpt
             const solve::Score scores = score_rows(f, train, world);
             seconds[readout_phase] = watch.seconds();
             watch.restart();
-            const LayerReport report = analyse_representations({&train.x}, train, f, cfg, grid);
+            const LayerReport report = analyse_representations({train.x}, train, f, cfg, grid);
             seconds[analysis_phase] = watch.seconds();
             world.allreduce_max(seconds.data(), phase_count);
 

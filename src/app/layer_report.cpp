@@ -34,7 +34,7 @@ io::ResultsLayout results_layout(const config::Config& cfg, std::int64_t n, std:
     return layout;
 }
 
-LayerReport analyse_representations(const std::vector<const HostMatrix*>& reprs,
+LayerReport analyse_representations(const std::vector<FloatOrDoubleMatrix>& reprs,
                                     const data::Dataset& train, const HostMatrix& predictions,
                                     const config::Config& cfg, const dist::BlacsGrid& grid) {
     const mpi::Comm& comm = grid.comm();
@@ -50,22 +50,23 @@ LayerReport analyse_representations(const std::vector<const HostMatrix*>& reprs,
     report.spectra.resize(count);
     report.gram.resize(count);
     for (std::size_t r = 0; r < count; ++r) {
-        const HostMatrix& rows = *reprs[r];
-        report.nc[r] = analysis::nc_metrics(rows, labels, classes, comm);
-        report.nc4[r] = analysis::nc4(rows, labels, predicted, classes, comm);
-        for (int centred = 0; centred < 2; ++centred)
-            report.spectra[r][centred] = analysis::kernel_picture(
-                rows, targets, predictions,
-                {centred == 1, analysis::KernelRoute::automatic, cfg.parallel.block_size}, grid);
-        report.gram[r] = analysis::gram_tiles(rows, train.n, train.rows.begin(rank),
-                                              cfg.analysis.gram_tile, comm);
+        reprs[r].visit([&](const auto& rows) {
+            report.nc[r] = analysis::nc_metrics(rows, labels, classes, comm);
+            report.nc4[r] = analysis::nc4(rows, labels, predicted, classes, comm);
+            for (int centred = 0; centred < 2; ++centred)
+                report.spectra[r][centred] = analysis::kernel_picture(
+                    rows, targets, predictions,
+                    {centred == 1, analysis::KernelRoute::automatic, cfg.parallel.block_size}, grid);
+            report.gram[r] = analysis::gram_tiles(rows, train.n, train.rows.begin(rank),
+                                                  cfg.analysis.gram_tile, comm);
+        });
     }
     return report;
 }
 
 LayerReport analyse_layer(const LayerResult& layer, const data::Data& data,
                           const config::Config& cfg, const dist::BlacsGrid& grid) {
-    return analyse_representations({&layer.x, &layer.mx, &layer.phi}, data.train,
+    return analyse_representations({layer.x, layer.mx, layer.phi}, data.train,
                                    layer.train_predictions, cfg, grid);
 }
 

@@ -265,9 +265,9 @@ ScanOutcome run_network(const Scan& scan, const mpi::Comm& world, const ScanOpti
             }
             // The base of layer l is the left of layer l − 1 (the same rows, the same f): its
             // analysis is taken from there, not computed twice.
-            std::vector<const HostMatrix*> reprs{&layer.right, &pass.activations[k + 1],
-                                                 &layer.agop_projected};
-            if (l == 1) reprs.insert(reprs.begin(), &pass.activations[k]);
+            std::vector<FloatOrDoubleMatrix> reprs{layer.right, pass.activations[k + 1],
+                                                   layer.agop_projected};
+            if (l == 1) reprs.insert(reprs.begin(), pass.activations[k]);
             LayerReport report =
                 analyse_representations(reprs, train, pass.outputs, cfg, run_files.grid);
             if (l > 1) prepend(report, previous_left);

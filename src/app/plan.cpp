@@ -63,12 +63,13 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     const double b = std::min<double>(256.0, mr);  // AGOP chunk rows (agop::AgopOptions)
     const double iters = m.rfm_iters;
     const bool lu = m.ridge <= 0.0;
-    // Sizes below are in numbers; `db` and `tb` make them bytes: float64 for data, results and
-    // coefficients, the precision's scalar for K and the GEMM operands (plus, when that is float,
-    // the layer input's float copy).
+    // Sizes below are in numbers; `db`, `tb` and `fb` make them bytes: float64 for data, results
+    // and coefficients, the precision's scalar for K and the GEMM operands, the features' scalar
+    // for X_l, X_l S_l and Φ (app::Precision: float only in float32).
     const double db = bytes_per_double, tb = compute_bytes(m.precision);
     const bool narrowed = m.precision != config::Precision::float64;
     const bool refined = m.precision == config::Precision::mixed;
+    const double fb = refined ? db : tb;
 
     Plan plan;
     plan.shape = s;
@@ -84,20 +85,23 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     // The refined solve of mixed reads both triangles.
     const double k_share = lu || refined ? 1.0 : std::min(1.0, 0.5 * (1.0 + panel * s.npcol / n));
     // Always resident: my rows (train, test) of the loaded data (width d, kept for the whole run)
-    // and of the layer's input (width dl), replicated α and labels, and the run's kernel matrix
+    // and of the layer's input (width dl, in the features' scalar), replicated α and labels, and the
+    // run's kernel matrix
     // (app::KernelStorage) from its first fit on: the assembled share, or all of it once
     // analysis.kernel_eigs has assembled the whole or where huge pages fault in the rest with it.
     const double d0 = static_cast<double>(s.d);
     const bool whole_k = cfg.analysis.kernel_eigs || s.huge_pages_always;
     const double k_resident = (whole_k ? 1.0 : k_share) * mr * mc;
     auto resident = [&](double dl) {
-        return db * ((rows + rows_t) * (d0 + dl) + n * c + n) +
-               (narrowed ? tb * (rows + rows_t) * dl : 0.0) + tb * k_resident;
+        return db * ((rows + rows_t) * d0 + n * c + n) + fb * (rows + rows_t) * dl +
+               tb * k_resident;
     };
     // One kernel ridge fit on dl-dimensional coordinates, scored on the test split (mixed: the
-    // refinement's float64 panel of K and its products, kernel_product in solve/krr.cpp).
+    // coordinates rounded to float, the refinement's float64 panel of K and its products,
+    // kernel_product in solve/krr.cpp).
     auto add_fit = [&](double dl, double fits) {
-        const double fit_mem = resident(dl) + tb * (mr + mc) * dl + db * mr * c;
+        const double fit_mem =
+            resident(dl) + tb * ((mr + mc) * dl + (refined ? rows : 0.0) * dl) + db * mr * c;
         const double panel_buffer =
             lu || exec_reaches_host ? 0.0 : tb * mr * panel;
         const double refinement =
@@ -124,7 +128,7 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
         phase("sqrt").peak_bytes = std::max(phase("sqrt").peak_bytes, resident(dl) + db * 5.0 * dl * dl);
         phase("features").flops += 2.0 * (n + nt) * dl * (dl + k);
         phase("features").peak_bytes = std::max(phase("features").peak_bytes,
-            resident(dl) + (db + (narrowed ? tb : 0.0)) * ((rows + rows_t) * (dl + k) + k * dl));
+            resident(dl) + fb * ((rows + rows_t) * (dl + k) + k * dl) + db * k * dl);
         if (cfg.analysis.kernel_eigs && iters > 0) {
             // The whole K into the run's storage (a float64 matrix of its own when that is float),
             // then dist::eigh_top: its copy of K and its n×n eigenvector matrix, a tridiagonal
@@ -136,16 +140,19 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
             phase("analysis").peak_bytes = std::max(phase("analysis").peak_bytes,
                 resident(dl) + db * ((mr + mc) * dl + (narrowed ? 3.0 : 2.0) * mr * mc + (5.0 + top) * n));
         }
-        // X and MX have width dl, PhiMX width k: NC statistics, then the kernel picture (uncentred
-        // and centred) by the p×p route when the width w < n, else by the n×n route
-        // (analysis::resolve_route), whose G, eigenvectors and workspace hold about 5 n×n.
+        // X and MX have width dl, PhiMX width k, each read in its scalar (float rows widened a
+        // block at a time): NC statistics, then the kernel picture (uncentred and centred) by the
+        // p×p route when the width w < n, else by the n×n route (analysis::resolve_route), whose G,
+        // eigenvectors and workspace hold about 5 n×n. The layer's MX, Φ and test Φ stay beside
+        // them; its test input is released (app::run_layers).
         for (const double w : {dl, dl, k}) {
             const bool gram = w >= n;
             phase("analysis").flops += 2.0 * n * w * w +
                 2.0 * (gram ? 2.0 * n * n * w + 9.0 * n * n * n + 4.0 * n * n * c
                             : 2.0 * n * w * w + 9.0 * w * w * w * p);
             phase("analysis").peak_bytes = std::max(phase("analysis").peak_bytes,
-                resident(dl) + db * (rows * (dl + k) + (gram ? 5.0 * mr * mc : 3.0 * w * w)));
+                resident(dl) + fb * (rows * (dl + k) + rows_t * (k - dl)) +
+                db * (gram ? 5.0 * mr * mc : 3.0 * w * w));
         }
     }
     if (m.final_predictor == config::FinalPredictor::krr)

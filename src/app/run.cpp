@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <utility>
 
 namespace drfm::app {
 
@@ -100,16 +101,24 @@ bool run_layers(const config::Config& cfg, const data::Data& data, const dist::B
                 LayerStart start) {
     const mpi::Comm& comm = grid.comm();
     const WeightsFactory weights = default_weights(cfg.model);
-    // Copies: run_layer row-normalises its input in place, and a scan keeps the data for its
-    // next run. A checkpoint's features are the run's own.
+    // Copies in the features' scalar: run_layer row-normalises its input in place, and a scan
+    // keeps the data for its next run. A checkpoint's features (float64 in the file) are not
+    // kept beside their copy.
     const bool from_data = start.layer == 1;
-    HostMatrix x = from_data ? copy_of(data.train.x, "drfm::app::layer_input") : start.x;
-    HostMatrix x_test = from_data ? copy_of(data.test.x, "drfm::app::layer_input") : start.x_test;
+    FloatOrDoubleMatrix x = feature_copy(cfg.model, from_data ? data.train.x : start.x,
+                                         "drfm::app::layer_input");
+    FloatOrDoubleMatrix x_test = feature_copy(cfg.model, from_data ? data.test.x : start.x_test,
+                                              "drfm::app::layer_input");
+    start.x = HostMatrix();
+    start.x_test = HostMatrix();
     KernelStorage kernel_storage(cfg, data.train.n, grid);
     for (int layer = start.layer; layer <= cfg.model.depth; ++layer) {
         if (!observer.proceed(layer)) return false;
         PhaseTimes times;
-        LayerResult result = run_layer(layer, x, x_test, data, cfg, kernel_storage, weights, times);
+        // The test input is done with once the layer has its test features: not resident
+        // through the analysis.
+        LayerResult result = run_layer(layer, x, std::exchange(x_test, {}), data, cfg,
+                                       kernel_storage, weights, times);
         Stopwatch analysis_watch;
         const LayerReport report = analyse_layer(result, data, cfg, grid);
         times[Phase::analysis] += analysis_watch.seconds();

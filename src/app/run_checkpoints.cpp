@@ -214,16 +214,18 @@ std::uint64_t RunCheckpoints::save(std::int64_t run, int layer, const LayerResul
     info.layer = layer;
     info.n = data.train.n;
     info.n_test = data.test.n;
-    info.width = static_cast<std::int64_t>(result.phi.extent(1));
+    info.width = result.phi.cols();
     const int rank = comm.rank();
-    // Contiguous, leading dimension = my rows: each rank's block is one hyperslab in place.
-    DRFM_CHECK(result.phi.span() == result.phi.extent(0) * result.phi.extent(1) &&
-                   result.phi_test.span() == result.phi_test.extent(0) * result.phi_test.extent(1),
+    // In float64 (float32 features widened: they read back exactly). Contiguous, leading
+    // dimension = my rows: each rank's block is one hyperslab in place.
+    const HostMatrix phi = result.phi.in<double>("drfm::app::checkpoint_phi");
+    const HostMatrix phi_test = result.phi_test.in<double>("drfm::app::checkpoint_phi_test");
+    DRFM_CHECK(phi.span() == phi.extent(0) * phi.extent(1) &&
+                   phi_test.span() == phi_test.extent(0) * phi_test.extent(1),
                Error, "layer checkpoint: the features are not contiguous");
-    return io::write_layer_checkpoint(
-        comm, path(run), info,
-        rows_of<const double>(result.phi.data(), data.train.rows, rank),
-        rows_of<const double>(result.phi_test.data(), data.test.rows, rank));
+    return io::write_layer_checkpoint(comm, path(run), info,
+                                      rows_of<const double>(phi.data(), data.train.rows, rank),
+                                      rows_of<const double>(phi_test.data(), data.test.rows, rank));
 }
 
 void RunCheckpoints::remove(std::int64_t run) const {

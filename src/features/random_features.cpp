@@ -58,18 +58,22 @@ HostMatrixOf<T> apply(const FeatureWeights& weights, const HostMatrixOf<T>& rows
 template HostMatrix apply(const FeatureWeights&, const HostMatrix&);
 template HostMatrixOf<float> apply(const FeatureWeights&, const HostMatrixOf<float>&);
 
-void normalise_rows(const HostMatrix& rows) {
+template <class T>
+void normalise_rows(const HostMatrixOf<T>& rows) {
     auto x = to_device(rows);
     const std::int64_t d = rows.extent(1);
     Kokkos::parallel_for(
         "drfm::features::normalise_rows", Kokkos::RangePolicy<ExecSpace>(0, rows.extent(0)),
         KOKKOS_LAMBDA(const std::int64_t i) {
             double s = 0.0;
-            for (std::int64_t j = 0; j < d; ++j) s += x(i, j) * x(i, j);
+            for (std::int64_t j = 0; j < d; ++j) s += static_cast<double>(x(i, j)) * x(i, j);
             const double inv = s > 0.0 ? 1.0 / math::sqrt(s) : 0.0;
-            for (std::int64_t j = 0; j < d; ++j) x(i, j) *= inv;
+            for (std::int64_t j = 0; j < d; ++j) x(i, j) = static_cast<T>(x(i, j) * inv);
         });
     Kokkos::deep_copy(rows, x);
 }
+
+template void normalise_rows(const HostMatrix&);
+template void normalise_rows(const HostMatrixOf<float>&);
 
 }  // namespace drfm::features

@@ -66,14 +66,21 @@ std::vector<app::LayerResult> run_layers(const data::Data& data, const config::C
     app::KernelStorage kernel_storage(cfg, data.train.n, grid);
     for (int layer = 1; layer <= cfg.model.depth; ++layer) {
         // Copies: run_layer row-normalises its input in place, which would alter the stored Φ.
-        const HostMatrix& x = layer == 1 ? data.train.x : out.back().phi;
-        const HostMatrix& x_test = layer == 1 ? data.test.x : out.back().phi_test;
+        const FloatOrDoubleMatrix x = layer == 1 ? data.train.x : out.back().phi;
+        const FloatOrDoubleMatrix x_test = layer == 1 ? data.test.x : out.back().phi_test;
         app::PhaseTimes times;
-        out.push_back(app::run_layer(layer, copy_of(x, "drfm::test::copy"),
-                                     copy_of(x_test, "drfm::test::copy"), data, cfg,
-                                     kernel_storage, weights, times));
+        out.push_back(app::run_layer(layer, layer_input_copy(cfg, x), layer_input_copy(cfg, x_test),
+                                     data, cfg, kernel_storage, weights, times));
     }
     return out;
+}
+
+FloatOrDoubleMatrix layer_input_copy(const config::Config& cfg, const FloatOrDoubleMatrix& m) {
+    return app::feature_copy(cfg.model, m.in<double>("drfm::test::copy"), "drfm::test::copy");
+}
+
+Eigen::MatrixXd gather_rows(const FloatOrDoubleMatrix& mine, const mpi::Comm& comm) {
+    return gather_rows(mine.in<double>("drfm::test::gathered"), comm);
 }
 
 Eigen::MatrixXd gather_rows(const HostMatrix& mine, const mpi::Comm& comm) {

@@ -36,6 +36,12 @@ std::vector<app::LayerResult> run_layers(const data::Data& data, const config::C
 
 /// All rows of a row-block-distributed matrix, in rank order, on every rank.
 Eigen::MatrixXd gather_rows(const HostMatrix& mine, const mpi::Comm& comm);
+/// gather_rows of `mine` widened to float64.
+Eigen::MatrixXd gather_rows(const FloatOrDoubleMatrix& mine, const mpi::Comm& comm);
+
+/// A copy of `m` as a layer's input, in the features' scalar of cfg.model (run_layer and
+/// final_predictor normalise their input in place).
+FloatOrDoubleMatrix layer_input_copy(const config::Config& cfg, const FloatOrDoubleMatrix& m);
 
 /// This rank's labels of a split.
 std::vector<int> my_labels(const data::Dataset& split, int rank);

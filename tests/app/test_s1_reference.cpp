@@ -92,8 +92,10 @@ void expect_layer(const app::LayerResult& r, const LayerValues& want, double tol
 std::array<analysis::NcMetrics, 3> nc_of(const app::LayerResult& r, const data::Data& data) {
     const mpi::Comm comm = test::world();
     const std::vector<int> labels = test::my_labels(data.train, comm.rank());
-    return {analysis::nc_metrics(r.x, labels, classes, comm), analysis::nc_metrics(r.mx, labels, classes, comm),
-            analysis::nc_metrics(r.phi, labels, classes, comm)};
+    auto nc = [&](const FloatOrDoubleMatrix& rows) {
+        return analysis::nc_metrics(rows.in<double>("drfm::test::rows"), labels, classes, comm);
+    };
+    return {nc(r.x), nc(r.mx), nc(r.phi)};
 }
 
 void expect_nc(const analysis::NcMetrics& got, const NcValues& want, double tol) {

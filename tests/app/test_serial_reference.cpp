@@ -234,7 +234,7 @@ TEST(DeepRfmSerialTest, FinalPredictorIsKrrOnTheRowNormalisedLastOutput) {
     app::PhaseTimes times;
     app::KernelStorage kernel_storage(cfg, data.train.n, grid);
     const app::PredictorScores got = app::final_predictor(
-        copy_of(layer.phi, "drfm::test::copy"), copy_of(layer.phi_test, "drfm::test::copy"), data,
+        test::layer_input_copy(cfg, layer.phi), test::layer_input_copy(cfg, layer.phi_test), data,
         cfg, kernel_storage, times);
 
     // Assert

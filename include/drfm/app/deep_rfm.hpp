@@ -10,6 +10,7 @@
 /// defines M_l); the reference's extra refit with M_T, used there only for printing, is not done.
 #include "drfm/agop/matrix_sqrt.hpp"
 #include "drfm/config/config.hpp"
+#include "drfm/core/views.hpp"
 #include "drfm/data/dataset.hpp"
 #include "drfm/dist/blacs_grid.hpp"
 #include "drfm/dist/dist_matrix.hpp"
@@ -43,9 +44,11 @@ struct PredictorScores {
     solve::Score train, test;      ///< test: zero when there is no test split
 };
 
+/// A layer's features (X_l, X_l S_l, Φ) are in the features' scalar of model.precision: float for
+/// float32, double for float64 and mixed.
 struct LayerResult : PredictorScores {  ///< the scores are those of the layer's predictor
-    HostMatrix x, mx, phi;       ///< my rows of X_l, X_l S_l, Φ(X_l S_l)
-    HostMatrix phi_test;         ///< my test rows of Φ (the next layer's test input)
+    FloatOrDoubleMatrix x, mx, phi;  ///< my rows of X_l, X_l S_l, Φ(X_l S_l)
+    FloatOrDoubleMatrix phi_test;    ///< my test rows of Φ (the next layer's test input)
     agop::FeatureMatrix feature_matrix;   ///< M_l, S_l, eigenvalues of M_l
     HostMatrix raw_agop;         ///< the AGOP of the last iteration before normalisation
     HostMatrix alpha;            ///< n×c coefficients of the layer's predictor (replicated)
@@ -76,24 +79,29 @@ dist::DistMatrix& KernelStorage::matrix<double>();
 template <>
 dist::DistMatrixF& KernelStorage::matrix<float>();
 
-/// Runs layer `layer` (1-based) on my rows `x` (train) and `x_test` (test; may be empty), with
-/// the run's `kernel_storage` (its grid is the layer's), in model.precision: X, Φ and the
-/// coefficients come back as float64 matrices whatever the precision (float32: float32 values,
-/// widened), so results, checkpoints and analysis are the same code for every precision.
-/// They are row-normalised **in place** (Views share memory: the caller's matrices change, and
-/// LayerResult::x is the same memory), which saves a copy of X per layer; pass a deep copy to keep
-/// the input. Collective over the grid.
-LayerResult run_layer(int layer, HostMatrix x, HostMatrix x_test, const data::Data& data,
-                      const config::Config& cfg, KernelStorage& kernel_storage,
-                      const WeightsFactory& weights, PhaseTimes& times);
+/// A copy of `m` (my rows of a layer's input) in the features' scalar of model.precision, labelled
+/// `label`: run_layer normalises its input in place.
+FloatOrDoubleMatrix feature_copy(const config::ModelConfig& model, const HostMatrix& m,
+                                 const std::string& label);
+
+/// Runs layer `layer` (1-based) on my rows `x` (train) and `x_test` (test; may be empty), given in
+/// the features' scalar (feature_copy), with the run's `kernel_storage` (its grid is the
+/// layer's), in model.precision. The coefficients come back in float64 whatever the precision, the
+/// features in their scalar. The inputs are row-normalised **in place** (Views share memory: the
+/// caller's matrices change, and LayerResult::x is the same memory), which saves a copy of X per
+/// layer; pass a deep copy to keep the input. Collective over the grid.
+LayerResult run_layer(int layer, FloatOrDoubleMatrix x, FloatOrDoubleMatrix x_test,
+                      const data::Data& data, const config::Config& cfg,
+                      KernelStorage& kernel_storage, const WeightsFactory& weights,
+                      PhaseTimes& times);
 
 /// The optional final predictor (model.final_predictor = "krr", methods.md §2.5 and §8.14): kernel
 /// ridge regression with the model's kernel, bandwidth and ridge and M = I on the row-normalised
 /// output X_{L+1} of the last layer (`x`, `x_test`: my rows; normalised in place, as run_layer;
 /// `kernel_storage` as run_layer). Collective over the grid.
-PredictorScores final_predictor(HostMatrix x, HostMatrix x_test, const data::Data& data,
-                                const config::Config& cfg, KernelStorage& kernel_storage,
-                                PhaseTimes& times);
+PredictorScores final_predictor(FloatOrDoubleMatrix x, FloatOrDoubleMatrix x_test,
+                                const data::Data& data, const config::Config& cfg,
+                                KernelStorage& kernel_storage, PhaseTimes& times);
 
 /// Accuracy and MSE (per entry of the ±1 targets) of `f`, my rows × K of predictions for the
 /// samples of `split`, against their labels; reduced over comm.

@@ -25,11 +25,12 @@ struct LayerReport {
 };
 
 /// NC metrics, NC4, both kernel pictures and the Gram tiles of each representation in `reprs` (my
-/// rows of each, samples as in `train`: class order, train.rows), with f = `predictions` (my rows
-/// × K) as the learned function and its argmax as the predicted class. Collective over
+/// rows of each, samples as in `train`: class order, train.rows; float ones are read as they are
+/// and computed on in float64), with f = `predictions` (my rows × K) as the learned function and its
+/// argmax as the predicted class. Collective over
 /// grid.comm(); a kernel picture of width p ≥ n takes the n×n route on `grid` with
 /// parallel.block_size.
-LayerReport analyse_representations(const std::vector<const HostMatrix*>& reprs,
+LayerReport analyse_representations(const std::vector<FloatOrDoubleMatrix>& reprs,
                                     const data::Dataset& train, const HostMatrix& predictions,
                                     const config::Config& cfg, const dist::BlacsGrid& grid);
 

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace drfm {
@@ -92,6 +93,40 @@ HostMatrixOf<To> in_precision(const HostMatrixOf<From>& m, const std::string& la
         return out;
     }
 }
+
+/// A host matrix in float or double, the scalar chosen at run time: a layer's features X_l, X_l S_l
+/// and Φ are kept in the features' scalar of model.precision (float32: half the memory of
+/// float64). The analysis reads either (`visit`) and computes in double; checkpoints take them
+/// widened (`in<double>`).
+class FloatOrDoubleMatrix {
+public:
+    FloatOrDoubleMatrix() = default;
+    FloatOrDoubleMatrix(HostMatrixOf<double> m) : double_(std::move(m)) {}
+    FloatOrDoubleMatrix(HostMatrixOf<float> m) : float_(std::move(m)), is_float_(true) {}
+
+    bool is_float() const noexcept { return is_float_; }
+    std::int64_t rows() const noexcept {
+        return static_cast<std::int64_t>(is_float_ ? float_.extent(0) : double_.extent(0));
+    }
+    std::int64_t cols() const noexcept {
+        return static_cast<std::int64_t>(is_float_ ? float_.extent(1) : double_.extent(1));
+    }
+    /// fn(the matrix as it is: a HostMatrixOf<float> or HostMatrixOf<double>).
+    template <class Fn>
+    decltype(auto) visit(Fn&& fn) const {
+        return is_float_ ? fn(float_) : fn(double_);
+    }
+    /// The matrix in scalar T: itself (shared memory) when it is in T, else a rounded copy.
+    template <class T>
+    HostMatrixOf<T> in(const std::string& label) const {
+        return is_float_ ? in_precision<T>(float_, label) : in_precision<T>(double_, label);
+    }
+
+private:
+    HostMatrixOf<double> double_;
+    HostMatrixOf<float> float_;
+    bool is_float_ = false;
+};
 
 /// Rows `ids` of `m` (any order, repeats allowed), copied into scalar To.
 template <class To, class From>

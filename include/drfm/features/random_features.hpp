@@ -26,7 +26,9 @@ FeatureWeights make_weights(const config::ModelConfig& model, int layer, std::in
 template <class T>
 HostMatrixOf<T> apply(const FeatureWeights& weights, const HostMatrixOf<T>& rows);
 
-/// x_i ← x_i / ‖x_i‖ in place (rows of norm 0 stay 0), methods.md §1 step 6.
-void normalise_rows(const HostMatrix& rows);
+/// x_i ← x_i / ‖x_i‖ in place (rows of norm 0 stay 0), methods.md §1 step 6; the norm is summed
+/// in double whatever T.
+template <class T>
+void normalise_rows(const HostMatrixOf<T>& rows);
 
 }  // namespace drfm::features
