@@ -18,18 +18,26 @@ struct Factorisations;
 template <>
 struct Factorisations<double> {
     static constexpr char letter = 'd';
-    static constexpr auto potrf = dpotrf_, potrs = dpotrs_;
-    static constexpr auto getrf = dgetrf_, getrs = dgetrs_;
-    static constexpr auto ppotrf = pdpotrf_, ppotrs = pdpotrs_;
-    static constexpr auto pgetrf = pdgetrf_, pgetrs = pdgetrs_;
+    static constexpr auto potrf = dpotrf_;
+    static constexpr auto potrs = dpotrs_;
+    static constexpr auto getrf = dgetrf_;
+    static constexpr auto getrs = dgetrs_;
+    static constexpr auto ppotrf = pdpotrf_;
+    static constexpr auto ppotrs = pdpotrs_;
+    static constexpr auto pgetrf = pdgetrf_;
+    static constexpr auto pgetrs = pdgetrs_;
 };
 template <>
 struct Factorisations<float> {
     static constexpr char letter = 's';
-    static constexpr auto potrf = spotrf_, potrs = spotrs_;
-    static constexpr auto getrf = sgetrf_, getrs = sgetrs_;
-    static constexpr auto ppotrf = pspotrf_, ppotrs = pspotrs_;
-    static constexpr auto pgetrf = psgetrf_, pgetrs = psgetrs_;
+    static constexpr auto potrf = spotrf_;
+    static constexpr auto potrs = spotrs_;
+    static constexpr auto getrf = sgetrf_;
+    static constexpr auto getrs = sgetrs_;
+    static constexpr auto ppotrf = pspotrf_;
+    static constexpr auto ppotrs = pspotrs_;
+    static constexpr auto pgetrf = psgetrf_;
+    static constexpr auto pgetrs = psgetrs_;
 };
 
 /// The routine's name as the user would look it up: "pdpotrf", "spotrf", ...
