@@ -7,8 +7,9 @@ layers), the per-rank peak resident memory (/usr/bin/time) next to --dry-run's p
 accuracy and the NC1 of X_l, X_l S_l and Phi per layer. The yardstick is bench_gemm_rates
 (KokkosBlas gemm, core/device_blas.hpp) run by `ranks` processes together, before and after the
 runs, the larger of the two: kernel assembly and AGOP are reported as a share of the SGEMM rate in
-float32 and of the DGEMM rate in float64. Prints a Markdown report (paste it into
-bench/RESULTS.md).
+float32 and of the DGEMM rate in float64. The time in host↔device copies comes from the Kokkos
+Tools library bench/kokkos_copy_timer.cpp, loaded into every rank (0 on a host backend). Prints a
+Markdown report (paste it into bench/RESULTS.md).
 
   /usr/bin/python3 bench/precision_bench.py --build build --n 10000 --ranks 2 --depth 3
 
@@ -44,13 +45,33 @@ def gemm_rates(build, copies):
             sum(r["dgemm"]["best_gflops"] for r in rates), rates[0]["execution_space"])
 
 
+def copy_times(path, ranks):
+    """The ranks' copy timer lines (kokkos_copy_timer.cpp): the largest seconds and bytes of
+    each kind over the ranks."""
+    with open(path) as f:
+        lines = [dict(kv.split("=") for kv in line.split()[1:]) for line in f
+                 if line.startswith("drfm_copy_timer ")]
+    if len(lines) != ranks:
+        sys.exit(f"expected {ranks} drfm_copy_timer lines in {path}, found {len(lines)}")
+    return {key: max(float(line[key]) for line in lines)
+            for key in ("host_device_s", "host_device_bytes", "same_side_s")}
+
+
 def measure(build, precision, n, n_test, ranks, depth, out_dir):
     path = f"{out_dir}/precision_{precision}_n{n}_np{ranks}.h5"
+    timer_out = f"{out_dir}/precision_{precision}_copies.txt"
+    if os.path.exists(timer_out):
+        os.remove(timer_out)
     args = ["input/quickstart.toml", f"data.n_train={n}", f"data.n_test={n_test}",
             f"model.depth={depth}", f"model.precision={precision}", f"output.path={path}",
             "output.overwrite=true"]
     phases, planned_peak = plan(build, ranks, args)
+    tool = os.path.abspath(f"{build}/bench/libdrfm_copy_timer.so")
+    ENV.update(KOKKOS_TOOLS_LIBS=tool, KOKKOS_PROFILE_LIBRARY=tool, DRFM_COPY_TIMER_OUT=timer_out)
     wall, rss, log = run(build, ranks, args)
+    copies = copy_times(timer_out, ranks)
+    for key in ("KOKKOS_TOOLS_LIBS", "KOKKOS_PROFILE_LIBRARY", "DRFM_COPY_TIMER_OUT"):
+        ENV.pop(key)
     with h5py.File(path, "r") as f:
         names = [s.decode() if isinstance(s, bytes) else str(s) for s in f["/timings/phase"][()]]
         seconds = f["/timings/seconds"][0].sum(axis=0)  # [layer, phase] summed over layers
@@ -60,7 +81,7 @@ def measure(build, precision, n, n_test, ranks, depth, out_dir):
     solves = re.findall(r"mixed solve: (.*)", log)
     return dict(precision=precision, wall=wall, rss=rss, planned=planned_peak, names=names,
                 seconds=seconds, flops={k: v[0] for k, v in phases.items()}, accuracy=accuracy,
-                nc1=nc1, solves=solves)
+                nc1=nc1, solves=solves, copies=copies)
 
 
 def main():
@@ -106,6 +127,9 @@ def main():
             cells.append(f"{rate:.0f} GFLOP/s = {100 * rate / yard:.0f} % of "
                          f"{'DGEMM' if r['precision'] == 'float64' else 'SGEMM'}")
         row(f"{name} rate", cells)
+    row("host↔device copies, s (largest rank)",
+        [f"{r['copies']['host_device_s']:.2f} = {100 * r['copies']['host_device_s'] / r['wall']:.1f} % "
+         f"({r['copies']['host_device_bytes'] / 2**30:.2f} GiB)" for r in results])
     row("peak memory per rank, GiB", [f"{r['rss'] / 2**30:.3f}" for r in results])
     row("  vs float64", [f"{r['rss'] / base['rss']:.2f}" for r in results])
     row("  planned (--dry-run), GiB", [f"{r['planned'] / 2**30:.3f}" for r in results])
