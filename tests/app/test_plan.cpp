@@ -2,7 +2,7 @@
 // the Cholesky solve reads, plus the staircase of kernel::assemble_triangle's panels, is ever
 // touched: counted here entry by entry on the block-cyclic layout. Where transparent huge pages
 // are "always", the untouched entries share 2 MiB pages with touched ones and the whole local
-// matrix is resident, as it is for LU.
+// matrix is resident, as it is for LU. And how the plan follows model.precision.
 #include "drfm/app/plan.hpp"
 #include "drfm/config/load.hpp"
 #include "drfm/dist/distribution.hpp"
@@ -18,10 +18,12 @@ namespace {
 
 constexpr std::int64_t n = 6000;
 
-config::Config config_with_ridge(const std::string& ridge) {
+config::Config config_with_ridge(const std::string& ridge,
+                                 const std::string& precision = "float64") {
     return config::parse_config("[data]\nsource = \"synthetic\"\nn_train = 6000\nn_test = 100\n"
                                 "[model]\ndepth = 1\n",
-                                "test_plan.toml", {"model.ridge=" + ridge});
+                                "test_plan.toml",
+                                {"model.ridge=" + ridge, "model.precision=" + precision});
 }
 
 ProblemShape shape_on(int nprow, bool huge_pages_always) {
@@ -73,6 +75,31 @@ TEST(PlanTest, KernelMatrixMemoryIsTheAssembledTriangleOrTheWholeMatrix) {
                     local - 8.0 * assembled, 0.02 * local);
         EXPECT_DOUBLE_EQ(solve_peak(make_plan(cholesky, shape_on(nprow, true))), whole);
         EXPECT_DOUBLE_EQ(solve_peak(make_plan(lu, shape_on(nprow, true))), whole);
+    }
+}
+
+TEST(PlanTest, MemoryFollowsThePrecision) {
+    // Arrange: n = 6000 and d = 30, so the kernel matrix is nearly all of every peak (the features
+    // are 1 % of it). float32 holds it, and the features, in half of float64's bytes.
+    for (int nprow : {2, 4}) {
+        SCOPED_TRACE("grid " + std::to_string(nprow) + "x1");
+        auto peak = [&](const std::string& ridge, const std::string& precision) {
+            return make_plan(config_with_ridge(ridge, precision), shape_on(nprow, false)).peak_bytes();
+        };
+
+        // Act
+        const double f64 = peak("1e-3", "float64"), f32 = peak("1e-3", "float32");
+        const double lu64 = peak("0", "float64"), lu32 = peak("0", "float32");
+        const double mixed = peak("1e-3", "mixed");
+
+        // Assert
+        EXPECT_NEAR(f32 / f64, 0.5, 0.01);
+        EXPECT_NEAR(lu32 / lu64, 0.5, 0.01);
+        // The whole float32 matrix (as LU's), not the Cholesky triangle, plus the refinement's
+        // float64 panel of 256 local columns (solve::refinement_panel: 8 % of K on 2×1).
+        EXPECT_GT(mixed, lu32);
+        EXPECT_LT(mixed / lu32, 1.1);
+        EXPECT_GT(mixed, f32);
     }
 }
 
