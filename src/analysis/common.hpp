@@ -13,7 +13,7 @@ namespace drfm::analysis::detail {
 
 /// Read-only Eigen view of a column-major host matrix of scalar T (no copy; leading dimension
 /// from the View). The metrics read float rows through it too and compute in double: a block of
-/// rows is widened (`.template cast<double>()`) where it is used, never the whole matrix.
+/// rows is widened (in_double, below) where it is used, never the whole matrix.
 template <class T>
 using ConstHostMapOf = Eigen::Map<const Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic>, 0,
                                   Eigen::OuterStride<>>;

@@ -85,10 +85,10 @@ Plan make_plan(const config::Config& cfg, const ProblemShape& s) {
     // The refined solve of mixed reads both triangles.
     const double k_share = lu || refined ? 1.0 : std::min(1.0, 0.5 * (1.0 + panel * s.npcol / n));
     // Always resident: my rows (train, test) of the loaded data (width d, kept for the whole run)
-    // and of the layer's input (width dl, in the features' scalar), replicated α and labels, and the
-    // run's kernel matrix
-    // (app::KernelStorage) from its first fit on: the assembled share, or all of it once
-    // analysis.kernel_eigs has assembled the whole or where huge pages fault in the rest with it.
+    // and of the layer's input (width dl, in the features' scalar), replicated α and labels, and
+    // the run's kernel matrix (app::KernelStorage) from its first fit on: the assembled share, or
+    // all of it once analysis.kernel_eigs has assembled the whole or where huge pages fault in the
+    // rest with it.
     const double d0 = static_cast<double>(s.d);
     const bool whole_k = cfg.analysis.kernel_eigs || s.huge_pages_always;
     const double k_resident = (whole_k ? 1.0 : k_share) * mr * mc;

@@ -105,21 +105,21 @@ public:
     FloatOrDoubleMatrix(HostMatrixOf<float> m) : float_(std::move(m)), is_float_(true) {}
 
     bool is_float() const noexcept { return is_float_; }
-    std::int64_t rows() const noexcept {
-        return static_cast<std::int64_t>(is_float_ ? float_.extent(0) : double_.extent(0));
-    }
-    std::int64_t cols() const noexcept {
-        return static_cast<std::int64_t>(is_float_ ? float_.extent(1) : double_.extent(1));
-    }
     /// fn(the matrix as it is: a HostMatrixOf<float> or HostMatrixOf<double>).
     template <class Fn>
     decltype(auto) visit(Fn&& fn) const {
         return is_float_ ? fn(float_) : fn(double_);
     }
+    std::int64_t rows() const {
+        return visit([](const auto& m) { return static_cast<std::int64_t>(m.extent(0)); });
+    }
+    std::int64_t cols() const {
+        return visit([](const auto& m) { return static_cast<std::int64_t>(m.extent(1)); });
+    }
     /// The matrix in scalar T: itself (shared memory) when it is in T, else a rounded copy.
     template <class T>
     HostMatrixOf<T> in(const std::string& label) const {
-        return is_float_ ? in_precision<T>(float_, label) : in_precision<T>(double_, label);
+        return visit([&](const auto& m) { return in_precision<T>(m, label); });
     }
 
 private:
